@@ -1,0 +1,1 @@
+//! golive's Markdown checklist importer, item-to-check mapping and sign-offs.

@@ -1,0 +1,359 @@
+//! The report: everything a renderer needs, built from findings by applying golive.toml
+//! (disabled checks, severity overrides, suppressions), then scoring.
+
+use crate::catalog::{Catalog, Check};
+use crate::config::Config;
+use crate::model::{Evidence, Finding, Outcome, Severity, Skipped, Stack, Suppression};
+use crate::score::{self, CategoryScore, CheckResult, StageReadiness, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+/// The version of the JSON report schema (docs/report-schema.md).
+pub const SCHEMA_VERSION: &str = "golive.report/v1";
+
+/// What was audited.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// Project name (golive.toml `[project] name`, else the directory name or the host).
+    pub name: String,
+    /// Repository path, for a static audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Service URL, for a probe, load or smoke run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stacks: Vec<Stack>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// One item of the action plan: a failing (or warning) check and how to fix it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub check: String,
+    pub title: String,
+    pub severity: Severity,
+    pub outcome: Outcome,
+    pub remediation: String,
+    /// Up to ten places (`file:line:col`, URLs) where it shows.
+    pub locations: Vec<String>,
+    /// How many findings in all.
+    pub occurrences: usize,
+}
+
+/// A phase of the action plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phase {
+    pub title: String,
+    pub items: Vec<ActionItem>,
+}
+
+/// The report every renderer draws from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub tool: Tool,
+    pub target: Target,
+    /// RFC 3339 time of the run.
+    pub generated_at: String,
+    /// Which collectors ran (`scan`, `probe`, …).
+    pub collectors: Vec<String>,
+    /// Counted findings.
+    pub findings: Vec<Finding>,
+    /// Suppressed findings: listed, not scored.
+    pub suppressed: Vec<Finding>,
+    /// The scored result of each check.
+    pub results: Vec<CheckResult>,
+    pub categories: Vec<CategoryScore>,
+    /// Overall score (`None` = n/a).
+    pub score: Option<f64>,
+    pub verdict: Verdict,
+    pub stages: Vec<StageReadiness>,
+    /// "ready for staging; not for production: 3 blockers".
+    pub readiness: String,
+    pub action_plan: Vec<Phase>,
+    /// Every check that appears in the report, with its rationale and remediation.
+    pub checks: BTreeMap<String, Check>,
+    /// Checks turned off in golive.toml.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disabled: Vec<String>,
+    /// Files passed over (binary, too large, unreadable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+    /// Things the user should know about the run itself (an expired suppression, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
+}
+
+impl Report {
+    /// The check behind a finding.
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.get(id)
+    }
+    /// Findings of one check.
+    pub fn findings_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| f.check == id)
+    }
+}
+
+/// Collects findings from collectors, then builds the report.
+#[derive(Debug, Default)]
+pub struct ReportBuilder {
+    target: Target,
+    collectors: Vec<String>,
+    findings: Vec<Finding>,
+    dynamic: BTreeMap<String, Check>,
+    skipped: Vec<Skipped>,
+    notices: Vec<String>,
+    now: Option<OffsetDateTime>,
+}
+
+impl ReportBuilder {
+    pub fn new(target: Target) -> Self {
+        ReportBuilder {
+            target,
+            ..Default::default()
+        }
+    }
+    /// Adds a collector's findings.
+    pub fn collector(&mut self, name: &str, findings: Vec<Finding>) -> &mut Self {
+        if !self.collectors.iter().any(|c| c == name) {
+            self.collectors.push(name.to_string());
+        }
+        self.findings.extend(findings);
+        self
+    }
+    /// Registers a check made at run time (a smoke test, a checklist item).
+    pub fn dynamic_check(&mut self, check: Check) -> &mut Self {
+        self.dynamic.insert(check.id.clone(), check);
+        self
+    }
+    pub fn skipped(&mut self, s: Vec<Skipped>) -> &mut Self {
+        self.skipped.extend(s);
+        self
+    }
+    pub fn notice(&mut self, n: impl Into<String>) -> &mut Self {
+        self.notices.push(n.into());
+        self
+    }
+    pub fn stacks(&mut self, stacks: Vec<Stack>) -> &mut Self {
+        self.target.stacks = stacks;
+        self
+    }
+    /// Fixes "now" (for expiry decisions and the timestamp); defaults to the current time.
+    pub fn at(&mut self, now: OffsetDateTime) -> &mut Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// Applies the configuration and scores.
+    pub fn build(self, catalog: &Catalog, config: &Config) -> Report {
+        let now = self.now.unwrap_or_else(OffsetDateTime::now_utc);
+        let today = now.date();
+        let mut notices = self.notices;
+        let mut disabled: Vec<String> = Vec::new();
+        let mut findings = Vec::new();
+        let mut suppressed = Vec::new();
+        let lookup = |id: &str| catalog.get(id).or_else(|| self.dynamic.get(id));
+
+        // Compile suppression path globs once; note expired rules once.
+        let mut rules = Vec::new();
+        for rule in &config.suppress {
+            let loc = config.locate(rule.check.span());
+            if let Some(exp) = rule.expiry()
+                && exp <= today
+            {
+                notices.push(format!(
+                    "suppression of `{}` ({loc}) expired on {exp}: it no longer applies",
+                    rule.check.get_ref()
+                ));
+                continue;
+            }
+            let mut gs = globset::GlobSetBuilder::new();
+            for g in &rule.paths {
+                if let Ok(g) = globset::Glob::new(g) {
+                    gs.add(g);
+                }
+            }
+            let set = gs.build().ok();
+            rules.push((rule, set, loc));
+        }
+
+        for mut f in self.findings {
+            if !config.enabled(&f.check) {
+                if !disabled.contains(&f.check) {
+                    disabled.push(f.check.clone());
+                }
+                continue;
+            }
+            if let Some(sev) = config.check_override(&f.check).and_then(|o| o.severity) {
+                let default = lookup(&f.check).map(|c| c.severity).unwrap_or(f.severity);
+                f.severity = if f.severity >= default {
+                    sev
+                } else {
+                    sev.lowered()
+                };
+            }
+            if f.suppressed.is_none()
+                && !matches!(f.outcome, Outcome::Pass | Outcome::NotApplicable)
+            {
+                let path = f.primary_location().map(|(p, _)| p.to_string());
+                for (rule, set, loc) in &rules {
+                    if !rule.matches_check(&f.check) {
+                        continue;
+                    }
+                    let path_ok = rule.paths.is_empty()
+                        || match (&path, set) {
+                            (Some(p), Some(set)) => set.is_match(p),
+                            _ => false,
+                        };
+                    if path_ok {
+                        f.suppressed = Some(Suppression {
+                            source: "config".into(),
+                            reason: rule.reason.clone(),
+                            expires: rule.expiry().map(|d| d.to_string()),
+                            location: Some(loc.clone()),
+                        });
+                        break;
+                    }
+                }
+            }
+            if f.suppressed.is_some() {
+                suppressed.push(f);
+            } else {
+                findings.push(f);
+            }
+        }
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check.cmp(&b.check))
+                .then_with(|| a.evidence_key().cmp(&b.evidence_key()))
+        });
+
+        let results = score::aggregate(&findings, catalog, &self.dynamic);
+        let (categories, overall) = score::score(&results);
+        let verdict = score::verdict(&results, overall, &config.policy);
+        let stages = score::stage_readiness(&results);
+        let readiness = score::readiness_sentence(&stages);
+
+        let mut checks = BTreeMap::new();
+        for f in findings.iter().chain(suppressed.iter()) {
+            if let Some(c) = lookup(&f.check) {
+                checks.entry(f.check.clone()).or_insert_with(|| c.clone());
+            }
+        }
+        let action_plan = action_plan(&results, &findings, &checks);
+        let mut target = self.target;
+        if let Some(name) = &config.project.name {
+            target.name = name.clone();
+        }
+        Report {
+            schema: SCHEMA_VERSION.to_string(),
+            tool: Tool {
+                name: "golive".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            target,
+            generated_at: now
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            collectors: self.collectors,
+            findings,
+            suppressed,
+            results,
+            categories,
+            score: overall,
+            verdict,
+            stages,
+            readiness,
+            action_plan,
+            checks,
+            disabled,
+            skipped: self.skipped,
+            notices,
+        }
+    }
+}
+
+impl Finding {
+    fn evidence_key(&self) -> String {
+        self.evidence
+            .first()
+            .map(Evidence::locator)
+            .unwrap_or_default()
+    }
+}
+
+fn action_plan(
+    results: &[CheckResult],
+    findings: &[Finding],
+    checks: &BTreeMap<String, Check>,
+) -> Vec<Phase> {
+    let item = |r: &CheckResult| {
+        let check = checks.get(&r.check);
+        let of_check: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.check == r.check && f.outcome == r.outcome)
+            .collect();
+        let mut locations: Vec<String> = of_check
+            .iter()
+            .flat_map(|f| f.evidence.iter().map(Evidence::locator))
+            .collect();
+        locations.dedup();
+        locations.truncate(10);
+        ActionItem {
+            check: r.check.clone(),
+            title: check
+                .map(|c| c.title.clone())
+                .unwrap_or_else(|| r.check.clone()),
+            severity: r.severity,
+            outcome: r.outcome,
+            remediation: check.map(|c| c.remediation.clone()).unwrap_or_default(),
+            locations,
+            occurrences: of_check.len(),
+        }
+    };
+    let phase = |title: &str, pick: &dyn Fn(&CheckResult) -> bool| Phase {
+        title: title.to_string(),
+        items: results.iter().filter(|r| pick(r)).map(item).collect(),
+    };
+    let needs_action = |r: &CheckResult| {
+        matches!(
+            r.outcome,
+            Outcome::Fail
+                | Outcome::Manual
+                | Outcome::Warn
+                | Outcome::Error
+                | Outcome::Inconclusive
+        )
+    };
+    let mut phases = vec![
+        phase("Phase 1 — critical blockers", &|r| {
+            r.outcome.is_failure() && r.severity == Severity::Critical
+        }),
+        phase("Phase 2 — high-severity gaps", &|r| {
+            r.outcome.is_failure() && r.severity == Severity::High
+        }),
+        phase(
+            "Phase 3 — the rest (medium and low gaps, warnings, checks to re-run)",
+            &|r| needs_action(r) && !(r.outcome.is_failure() && r.severity >= Severity::High),
+        ),
+    ];
+    for p in &mut phases {
+        p.items.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(b.outcome.precedence().cmp(&a.outcome.precedence()))
+                .then(a.check.cmp(&b.check))
+        });
+    }
+    phases.retain(|p| !p.items.is_empty());
+    phases
+}

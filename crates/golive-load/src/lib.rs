@@ -1,0 +1,1 @@
+//! golive's load generator and smoke runner.

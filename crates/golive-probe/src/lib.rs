@@ -1,0 +1,1 @@
+//! golive's live audit of a running service over HTTP and TLS.

