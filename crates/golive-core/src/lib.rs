@@ -20,6 +20,7 @@
 
 pub mod catalog;
 pub mod config;
+pub mod diff;
 pub mod model;
 pub mod report;
 pub mod score;

@@ -5,6 +5,7 @@ mod checklist;
 mod load;
 mod probe;
 mod smoke;
+pub mod template;
 
 pub use checklist::ChecklistConfig;
 pub use load::LoadConfig;

@@ -1,0 +1,342 @@
+//! Comparing two reports (`golive diff BEFORE.json AFTER.json`): the score of every category and
+//! overall with its delta, the verdict before and after, and which findings were fixed, which
+//! are new and which are still failing.
+//!
+//! This module is pure data; `golive-report` draws a [`ReportDiff`].
+//!
+//! Findings are matched by check id and primary location: the first file evidence's path and
+//! line (`src/app.py:12`), else the HTTP request (`GET https://…/health`, without the status,
+//! which may be what changed), the metric name or the command. Findings that do not match
+//! exactly are then paired by check id and file path alone, so a finding that only moved a few
+//! lines is "still failing", not "fixed" plus "new".
+
+use crate::model::{Category, Evidence, Finding, Outcome, Severity};
+use crate::report::{Report, SCHEMA_VERSION};
+use crate::score::Decision;
+use serde::{Deserialize, Serialize};
+
+/// Why a report file could not be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("{origin}: not a golive JSON report: {message} (write one with `golive audit --format json > report.json`)")]
+    NotJson { origin: String, message: String },
+    #[error("{origin}: report schema `{found}` is not supported (expected `{expected}`); re-run golive with this version to produce a comparable report")]
+    Schema {
+        origin: String,
+        found: String,
+        expected: &'static str,
+    },
+    #[error("{origin}: invalid golive report: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+/// Parses a JSON report and checks its schema version. `origin` names the file in messages.
+pub fn parse_report(text: &str, origin: &str) -> Result<Report, DiffError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| DiffError::NotJson {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+    let schema = match value.get("schema") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => {
+            return Err(DiffError::NotJson {
+                origin: origin.to_string(),
+                message: "no `schema` field".into(),
+            });
+        }
+    };
+    if schema != SCHEMA_VERSION {
+        return Err(DiffError::Schema {
+            origin: origin.to_string(),
+            found: schema,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    serde_json::from_value(value).map_err(|e| DiffError::Invalid {
+        origin: origin.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// One side of the comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    pub target: String,
+    pub generated_at: String,
+    pub score: Option<f64>,
+    pub decision: Decision,
+    pub readiness: String,
+}
+
+/// A category's score before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryDelta {
+    pub category: Category,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    /// `after - before`; `None` when either side is n/a.
+    pub delta: Option<f64>,
+}
+
+/// What became of a finding that no longer shows in the after report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Resolution {
+    /// The check ran and passed.
+    Passes,
+    /// The check ran and found nothing at this place, but still fails or warns elsewhere.
+    GoneHere,
+    /// The check is not applicable any more.
+    NotApplicable,
+    /// The finding is still there but suppressed (listed in the after report's suppressed).
+    Suppressed,
+    /// The check was turned off in golive.toml.
+    Disabled,
+    /// The check did not run at all in the after report (another collector, another scope).
+    NotReported,
+}
+
+/// A finding on one side, with enough to show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffItem {
+    pub check: String,
+    pub title: String,
+    pub severity: Severity,
+    /// The outcome before (for fixed and still-failing items) or after (for new ones).
+    pub outcome: Outcome,
+    /// For still-failing items: the outcome after, when it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_after: Option<Outcome>,
+    pub message: String,
+    /// The primary location (`path:line:col`, `GET url`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// For fixed items: what became of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+}
+
+/// The comparison of two reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDiff {
+    pub before: Side,
+    pub after: Side,
+    /// Overall `after - before`; `None` when either side is n/a.
+    pub score_delta: Option<f64>,
+    pub verdict_changed: bool,
+    pub categories: Vec<CategoryDelta>,
+    /// Problems in before that are gone in after.
+    pub fixed: Vec<DiffItem>,
+    /// Problems in after that were not in before.
+    pub new: Vec<DiffItem>,
+    /// Problems in both.
+    pub still_failing: Vec<DiffItem>,
+}
+
+impl ReportDiff {
+    /// True when the after report is worse: lower score, a worse verdict, or new problems.
+    pub fn regressed(&self) -> bool {
+        self.after.decision > self.before.decision
+            || self.score_delta.is_some_and(|d| d < -0.05)
+            || !self.new.is_empty()
+    }
+}
+
+/// Outcomes that need someone's attention: the ones compared.
+fn is_problem(o: Outcome) -> bool {
+    matches!(
+        o,
+        Outcome::Fail | Outcome::Manual | Outcome::Warn | Outcome::Error
+    )
+}
+
+/// The exact matching key of a finding: check id plus its primary location.
+fn exact_key(f: &Finding) -> (String, String) {
+    (f.check.clone(), primary_key(f))
+}
+
+fn primary_key(f: &Finding) -> String {
+    if let Some((path, line)) = f.primary_location() {
+        return match line {
+            Some(l) => format!("{path}:{l}"),
+            None => path.to_string(),
+        };
+    }
+    match f.evidence.first() {
+        Some(Evidence::Http { method, url, .. }) => format!("{method} {url}"),
+        Some(Evidence::Metric { name, .. }) => format!("metric {name}"),
+        Some(Evidence::Command { command, .. }) => format!("command {command}"),
+        _ => String::new(),
+    }
+}
+
+/// The looser key: check id plus file path (or the exact key when there is no file).
+fn loose_key(f: &Finding) -> (String, String) {
+    match f.primary_location() {
+        Some((path, _)) => (f.check.clone(), path.to_string()),
+        None => exact_key(f),
+    }
+}
+
+fn display_location(f: &Finding) -> Option<String> {
+    f.evidence
+        .iter()
+        .find(|e| matches!(e, Evidence::File { .. }))
+        .or_else(|| f.evidence.first())
+        .map(|e| match e {
+            Evidence::Http { method, url, .. } => format!("{method} {url}"),
+            other => other.locator(),
+        })
+}
+
+fn title_of(r: &Report, id: &str) -> String {
+    r.check(id)
+        .map(|c| c.title.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn item(r: &Report, f: &Finding) -> DiffItem {
+    DiffItem {
+        check: f.check.clone(),
+        title: title_of(r, &f.check),
+        severity: f.severity,
+        outcome: f.outcome,
+        outcome_after: None,
+        message: f.message.clone(),
+        location: display_location(f),
+        resolution: None,
+    }
+}
+
+fn side(r: &Report) -> Side {
+    Side {
+        target: r.target.name.clone(),
+        generated_at: r.generated_at.clone(),
+        score: r.score,
+        decision: r.verdict.decision,
+        readiness: r.readiness.clone(),
+    }
+}
+
+fn delta(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(b? - a?)
+}
+
+/// Compares two reports.
+pub fn diff(before: &Report, after: &Report) -> ReportDiff {
+    let categories = Category::ALL
+        .iter()
+        .map(|&c| {
+            let get = |r: &Report| {
+                r.categories
+                    .iter()
+                    .find(|s| s.category == c)
+                    .and_then(|s| s.score)
+            };
+            let (b, a) = (get(before), get(after));
+            CategoryDelta {
+                category: c,
+                before: b,
+                after: a,
+                delta: delta(b, a),
+            }
+        })
+        .collect();
+
+    let old: Vec<&Finding> = before
+        .findings
+        .iter()
+        .filter(|f| is_problem(f.outcome))
+        .collect();
+    let new: Vec<&Finding> = after
+        .findings
+        .iter()
+        .filter(|f| is_problem(f.outcome))
+        .collect();
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    let mut still = Vec::new();
+
+    // Pass 1: exact key; pass 2: check + path.
+    for key in [exact_key as fn(&Finding) -> (String, String), loose_key] {
+        for (i, o) in old.iter().enumerate() {
+            if old_used[i] {
+                continue;
+            }
+            let k = key(o);
+            if let Some(j) = (0..new.len()).find(|&j| !new_used[j] && key(new[j]) == k) {
+                old_used[i] = true;
+                new_used[j] = true;
+                let mut it = item(before, o);
+                if new[j].outcome != o.outcome {
+                    it.outcome_after = Some(new[j].outcome);
+                }
+                it.severity = new[j].severity.max(o.severity);
+                it.message = new[j].message.clone();
+                it.location = display_location(new[j]).or(it.location);
+                still.push(it);
+            }
+        }
+    }
+
+    let fixed: Vec<DiffItem> = old
+        .iter()
+        .zip(&old_used)
+        .filter(|(_, used)| !**used)
+        .map(|(f, _)| {
+            let mut it = item(before, f);
+            it.resolution = Some(resolution(after, f));
+            it
+        })
+        .collect();
+    let added: Vec<DiffItem> = new
+        .iter()
+        .zip(&new_used)
+        .filter(|(_, used)| !**used)
+        .map(|(f, _)| item(after, f))
+        .collect();
+
+    let sort = |v: &mut Vec<DiffItem>| {
+        v.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check.cmp(&b.check))
+                .then_with(|| a.location.cmp(&b.location))
+        })
+    };
+    let (mut fixed, mut added) = (fixed, added);
+    sort(&mut fixed);
+    sort(&mut added);
+    sort(&mut still);
+
+    ReportDiff {
+        before: side(before),
+        after: side(after),
+        score_delta: delta(before.score, after.score),
+        verdict_changed: before.verdict.decision != after.verdict.decision,
+        categories,
+        fixed,
+        new: added,
+        still_failing: still,
+    }
+}
+
+fn resolution(after: &Report, f: &Finding) -> Resolution {
+    let key = exact_key(f);
+    if after.suppressed.iter().any(|s| exact_key(s) == key) {
+        return Resolution::Suppressed;
+    }
+    if after.disabled.iter().any(|d| d == &f.check) {
+        return Resolution::Disabled;
+    }
+    match after.results.iter().find(|r| r.check == f.check) {
+        None => Resolution::NotReported,
+        Some(r) => match r.outcome {
+            Outcome::Pass => Resolution::Passes,
+            Outcome::NotApplicable => Resolution::NotApplicable,
+            _ => Resolution::GoneHere,
+        },
+    }
+}
