@@ -5,7 +5,13 @@
 use crate::repo::{FileMeta, Repo, SourceFile};
 use golive_core::Finding;
 
+pub mod code;
 pub mod docs;
+pub mod observability;
+pub mod perf;
+pub mod security;
+pub mod tests;
+pub mod secrets;
 
 /// One audit domain.
 ///
@@ -26,5 +32,9 @@ pub trait Domain: Send + Sync {
 
 /// A fresh set of every domain, for one scan.
 pub fn all() -> Vec<Box<dyn Domain>> {
-    vec![Box::new(docs::Docs::default())]
+    vec![
+        Box::new(docs::Docs::default()),
+        Box::new(code::CodeChecks::default()),
+        Box::new(secrets::Secrets::default()),
+    ]
 }
