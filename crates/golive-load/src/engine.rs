@@ -1,0 +1,369 @@
+//! The load loop. One task per connection, each with one request in flight, on a tokio
+//! multi-thread runtime sized to the cores.
+//!
+//! - Closed model: a connection sends its next request as soon as the previous response is
+//!   read. Latency runs from the send.
+//! - Open model: request `i` is due at the instant the arrival schedule reaches `i` requests
+//!   (see [`RateSchedule::due_at`]). The next free connection takes the next due request, waits
+//!   for its time and sends it. Latency runs from the **intended** send time, so a server stall
+//!   that holds every connection busy shows in the percentiles instead of silently delaying the
+//!   sends (coordinated omission); the latency from the actual send is kept beside it. Sends
+//!   made more than [`LATE_AFTER`] after their time are counted as late; requests due before the
+//!   end but never sent are counted as dropped.
+//!
+//! Each connection records into one shard of the recorder (a short uncontended lock per
+//! response); the shards are merged at the end.
+
+use crate::client::{Connector, Sender, read_body};
+use crate::plan::{LoadPlan, Model};
+use crate::stats::{ErrorKind, LoadResult, Recorder};
+use crate::watch::Watcher;
+use crate::LoadError;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Uri};
+use http_body_util::Full;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// A send this late after its intended time counts as late.
+pub const LATE_AFTER: Duration = Duration::from_millis(10);
+
+/// How the run is driven beyond the plan itself.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Stop cleanly on Ctrl-C (and still report).
+    pub handle_ctrl_c: bool,
+    /// Print a progress line to stderr every second.
+    pub progress: bool,
+    /// Sample this process's RSS and CPU during the run.
+    pub watch_pid: Option<u32>,
+}
+
+struct Shared {
+    plan: LoadPlan,
+    connector: Connector,
+    /// The request template.
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    start: Instant,
+    deadline: Instant,
+    stop: AtomicBool,
+    /// Tickets handed out (request numbers).
+    issued: AtomicU64,
+    /// Requests actually sent (open model: for dropped sends).
+    sent: AtomicU64,
+    shards: Vec<Mutex<Recorder>>,
+}
+
+/// Runs a plan on a fresh multi-thread runtime sized to the cores available to this process.
+pub fn run_blocking(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadError> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .map_err(|e| LoadError::Io(format!("cannot start the runtime: {e}")))?;
+    rt.block_on(run(plan, opts))
+}
+
+/// Runs a plan on the current tokio runtime.
+pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadError> {
+    let connector = Connector::new(&plan.url, plan.http2)?;
+    let uri_text = if plan.http2 {
+        plan.url.as_str().to_string()
+    } else {
+        let mut p = plan.url.path().to_string();
+        if let Some(q) = plan.url.query() {
+            p.push('?');
+            p.push_str(q);
+        }
+        p
+    };
+    let uri: Uri = uri_text
+        .parse()
+        .map_err(|e| LoadError::Plan(format!("{}: {e}", plan.url)))?;
+    let mut headers = HeaderMap::new();
+    if !plan.http2 {
+        let host = match (plan.url.host_str(), plan.url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => String::new(),
+        };
+        let v = HeaderValue::from_str(&host)
+            .map_err(|_| LoadError::Plan(format!("{}: bad host", plan.url)))?;
+        headers.insert(http::header::HOST, v);
+    }
+    headers.insert(
+        http::header::USER_AGENT,
+        HeaderValue::from_static(concat!("golive-load/", env!("CARGO_PKG_VERSION"))),
+    );
+    for (n, v) in &plan.headers {
+        headers.append(n.clone(), v.clone());
+    }
+    let duration = match &plan.model {
+        Model::Open(s) => s.duration().min(plan.duration),
+        Model::Closed => plan.duration,
+    };
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let nshards = (workers * 4).min(plan.connections as usize).max(1);
+    let start = Instant::now();
+    let shared = Arc::new(Shared {
+        connector,
+        uri,
+        headers,
+        body: plan.body.clone(),
+        start,
+        deadline: start + duration,
+        stop: AtomicBool::new(false),
+        issued: AtomicU64::new(0),
+        sent: AtomicU64::new(0),
+        shards: (0..nshards).map(|_| Mutex::new(Recorder::default())).collect(),
+        plan,
+    });
+
+    let watcher = opts.watch_pid.map(Watcher::start);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..shared.plan.connections as usize {
+        let s = shared.clone();
+        tasks.spawn(connection(s, i % nshards));
+    }
+
+    // Wait for the end: every task done, the deadline, or Ctrl-C.
+    let mut interrupted = false;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
+    let ctrl_c = async {
+        if opts.handle_ctrl_c {
+            let _ = tokio::signal::ctrl_c().await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            r = tasks.join_next() => {
+                if r.is_none() { break; }
+            }
+            _ = tokio::time::sleep_until(shared.deadline) => {
+                shared.stop.store(true, Ordering::Relaxed);
+                break;
+            }
+            _ = &mut ctrl_c => {
+                interrupted = true;
+                shared.stop.store(true, Ordering::Relaxed);
+                break;
+            }
+            _ = tick.tick(), if opts.progress => progress(&shared),
+        }
+    }
+    // In-flight requests finish within their timeout (or one second after Ctrl-C); then stop.
+    let grace = if interrupted {
+        Duration::from_secs(1)
+    } else {
+        shared.plan.timeout
+    };
+    let drain = async { while tasks.join_next().await.is_some() {} };
+    if tokio::time::timeout(grace, drain).await.is_err() {
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+    let end = Instant::now();
+    let elapsed = (end - start).min(duration.max(Duration::from_millis(1)) + grace);
+    if opts.progress {
+        eprintln!();
+    }
+
+    let mut recorder = Recorder::default();
+    for s in &shared.shards {
+        let shard = s.lock().unwrap_or_else(|p| p.into_inner());
+        recorder.merge(&shard);
+    }
+    let (intended, target_rate, dropped) = match &shared.plan.model {
+        Model::Open(s) => {
+            let ran = (end.min(shared.deadline) - start).as_secs_f64();
+            let due = s.due_by(ran).ceil() as u64;
+            let due = match shared.plan.requests {
+                Some(n) => due.min(n),
+                None => due,
+            };
+            let sent = shared.sent.load(Ordering::Relaxed);
+            (Some(due), Some(s.peak()), due.saturating_sub(sent))
+        }
+        Model::Closed => (None, None, 0),
+    };
+    let watch = match watcher {
+        Some(w) => Some(w.finish().await),
+        None => None,
+    };
+    Ok(LoadResult {
+        url: shared.plan.url.to_string(),
+        model: match shared.plan.model {
+            Model::Open(_) => "open".into(),
+            Model::Closed => "closed".into(),
+        },
+        connections: shared.plan.connections,
+        elapsed,
+        recorder,
+        intended,
+        target_rate,
+        dropped,
+        interrupted,
+        watch,
+        runs: 1,
+    })
+}
+
+fn progress(shared: &Shared) {
+    let mut r = Recorder::default();
+    for s in &shared.shards {
+        let shard = s.lock().unwrap_or_else(|p| p.into_inner());
+        r.merge(&shard);
+    }
+    let done: u64 = r.statuses.iter().sum::<u64>() + r.errors.iter().sum::<u64>();
+    let errors = r.errors.iter().sum::<u64>() + r.non_ok;
+    let secs = shared.start.elapsed().as_secs_f64().max(1e-3);
+    let p95 = if r.corrected.is_empty() {
+        0.0
+    } else {
+        r.corrected.value_at_quantile(0.95) as f64 / 1e3
+    };
+    eprint!(
+        "\r  {:>5.1}s  {:>9} req  {:>9.0} req/s  p95 {:>8.2} ms  errors {:<8}",
+        secs,
+        done,
+        done as f64 / secs,
+        p95,
+        errors
+    );
+}
+
+/// One connection's loop: take the next request, (wait for its time,) send, record.
+async fn connection(shared: Arc<Shared>, shard: usize) {
+    let plan = &shared.plan;
+    let schedule = match &plan.model {
+        Model::Open(s) => Some(s.clone()),
+        Model::Closed => None,
+    };
+    let mut sender: Option<Sender> = None;
+    loop {
+        if shared.stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let ticket = shared.issued.fetch_add(1, Ordering::Relaxed);
+        if plan.requests.is_some_and(|n| ticket >= n) {
+            return;
+        }
+        let intended = match &schedule {
+            Some(s) => match s.due_at(ticket) {
+                Some(t) => {
+                    let at = shared.start + Duration::from_secs_f64(t);
+                    if at >= shared.deadline {
+                        return;
+                    }
+                    if at > Instant::now() {
+                        tokio::time::sleep_until(at).await;
+                        if shared.stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                    }
+                    Some(at)
+                }
+                None => return,
+            },
+            None => None,
+        };
+        let begin = Instant::now();
+        if begin >= shared.deadline {
+            return;
+        }
+        // (Re)connect when needed; a connection the server closed between requests is replaced
+        // without counting an error.
+        let ready = match sender.as_mut() {
+            Some(s) => s.ready().await,
+            None => false,
+        };
+        if !ready {
+            sender = None;
+            match tokio::time::timeout(plan.timeout, shared.connector.connect()).await {
+                Ok(Ok(mut s)) => {
+                    if s.ready().await {
+                        sender = Some(s);
+                    } else {
+                        record_error(&shared, shard, ErrorKind::Reset);
+                        continue;
+                    }
+                }
+                Ok(Err(f)) => {
+                    record_error(&shared, shard, f.kind);
+                    // Do not spin on a refused port: the error is counted, pause briefly.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+                Err(_) => {
+                    record_error(&shared, shard, ErrorKind::Timeout);
+                    continue;
+                }
+            }
+        }
+        let Some(s) = sender.as_mut() else { continue };
+        let mut req = Request::new(Full::new(shared.body.clone()));
+        *req.method_mut() = plan.method.clone();
+        *req.uri_mut() = shared.uri.clone();
+        *req.headers_mut() = shared.headers.clone();
+        let sent = Instant::now();
+        if intended.is_some() {
+            shared.sent.fetch_add(1, Ordering::Relaxed);
+        }
+        let exchange = async {
+            let resp = s.send(req).await?;
+            let status = resp.status().as_u16();
+            let (n, _) = read_body(resp.into_body(), 0).await?;
+            Ok::<_, crate::client::Failure>((status, n))
+        };
+        let result = tokio::time::timeout(plan.timeout, exchange).await;
+        let done = Instant::now();
+        let mut rec = shared.shards[shard]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match result {
+            Ok(Ok((status, bytes))) => {
+                let from = intended.unwrap_or(sent);
+                if intended.is_some_and(|i| sent - i > LATE_AFTER) {
+                    rec.late += 1;
+                }
+                rec.response(
+                    status,
+                    plan.ok_status.contains(status),
+                    (done - from).as_micros() as u64,
+                    (done - sent).as_micros() as u64,
+                    bytes,
+                    done - shared.start,
+                );
+            }
+            Ok(Err(f)) => {
+                rec.error(f.kind, done - shared.start);
+                sender = None;
+            }
+            Err(_) => {
+                rec.error(ErrorKind::Timeout, done - shared.start);
+                sender = None;
+            }
+        }
+    }
+}
+
+fn record_error(shared: &Shared, shard: usize, kind: ErrorKind) {
+    let at = Instant::now() - shared.start;
+    shared.shards[shard]
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .error(kind, at);
+}
