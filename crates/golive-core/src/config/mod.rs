@@ -7,7 +7,7 @@ mod probe;
 mod smoke;
 pub mod template;
 
-pub use checklist::ChecklistConfig;
+pub use checklist::{ChecklistConfig, ChecklistMappingRule};
 pub use load::LoadConfig;
 pub use probe::{ProbeConfig, ProbeEnvironment};
 pub use smoke::SmokeConfig;
