@@ -191,7 +191,9 @@ fn locate(text: &str, path: &str, hits: &[Hit], lowered: bool) -> Vec<Located> {
             line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32;
         }
         counted_to = at;
-        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map(|p| p + 1).unwrap_or(0);
+        let line_start = memchr::memrchr(b'\n', &bytes[..at])
+            .map(|p| p + 1)
+            .unwrap_or(0);
         let line_end = memchr::memchr(b'\n', &bytes[at..])
             .map(|p| at + p)
             .unwrap_or(bytes.len());

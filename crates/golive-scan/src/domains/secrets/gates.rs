@@ -177,7 +177,9 @@ const HASH_WORDS: &[&str] = &[
 /// carrying its own algorithm prefix (`sha256:…`, `sha512-…`).
 pub fn is_hash(value: &str, line_lower: &str) -> bool {
     let lower = value.to_ascii_lowercase();
-    for prefix in ["sha1", "sha256", "sha384", "sha512", "md5", "blake2", "blake3"] {
+    for prefix in [
+        "sha1", "sha256", "sha384", "sha512", "md5", "blake2", "blake3",
+    ] {
         if let Some(rest) = lower.strip_prefix(prefix)
             && (rest.starts_with(':') || rest.starts_with('-') || rest.starts_with('='))
         {
@@ -202,7 +204,7 @@ pub fn looks_random(value: &str) -> bool {
         return false;
     }
     // Dotted identifiers, i18n keys, file names, kebab-case words.
-    if !c.digit && !c.symbol && !(n >= 16 && c.upper && c.lower) {
+    if !(c.digit || c.symbol || (n >= 16 && c.upper && c.lower)) {
         return false;
     }
     let min = if n >= 12 { 3.0 } else { 2.5 };
