@@ -6,6 +6,7 @@ use crate::repo::{FileMeta, Repo, SourceFile};
 use golive_core::Finding;
 
 pub mod code;
+pub mod deploy;
 pub mod docs;
 pub mod observability;
 pub mod perf;
@@ -34,6 +35,7 @@ pub trait Domain: Send + Sync {
 pub fn all() -> Vec<Box<dyn Domain>> {
     vec![
         Box::new(docs::Docs::default()),
+        Box::new(deploy::Deploy::default()),
         Box::new(code::CodeChecks::default()),
         Box::new(secrets::Secrets::default()),
     ]

@@ -1,0 +1,279 @@
+//! Dockerfile checks (`docker.*`) on the fixture repositories in `fixtures/deploy/` and on bad
+//! input written to temporary directories.
+
+use golive_core::{Catalog, Finding, Outcome};
+use golive_scan::{ScanOptions, scan};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/deploy")
+        .join(name)
+}
+
+fn audit(root: &Path) -> Vec<Finding> {
+    scan(&ScanOptions::new(root))
+        .unwrap_or_else(|e| panic!("scan of {} failed: {e}", root.display()))
+        .findings
+}
+
+fn of<'a>(fs: &'a [Finding], check: &str) -> Vec<&'a Finding> {
+    let v: Vec<&Finding> = fs.iter().filter(|f| f.check == check).collect();
+    assert!(!v.is_empty(), "no finding at all for {check}");
+    v
+}
+
+/// The combined outcome of a check (the worst, as scoring does).
+fn worst(fs: &[Finding], check: &str) -> Outcome {
+    of(fs, check)
+        .iter()
+        .map(|f| f.outcome)
+        .max_by_key(|o| o.precedence())
+        .unwrap_or(Outcome::NotApplicable)
+}
+
+/// Findings of a check located in `path`.
+fn at<'a>(fs: &'a [Finding], check: &str, path: &str) -> Vec<&'a Finding> {
+    of(fs, check)
+        .into_iter()
+        .filter(|f| f.primary_location().map(|(p, _)| p) == Some(path))
+        .collect()
+}
+
+fn lines(fs: &[&Finding], outcome: Outcome) -> Vec<u32> {
+    fs.iter()
+        .filter(|f| f.outcome == outcome)
+        .filter_map(|f| f.primary_location().and_then(|(_, l)| l))
+        .collect()
+}
+
+const DOCKER_CHECKS: &[&str] = &[
+    "docker.dockerfile",
+    "docker.parse",
+    "docker.non-root-user",
+    "docker.pinned-base-image",
+    "docker.healthcheck",
+    "docker.dockerignore",
+    "docker.add-local",
+    "docker.exec-form",
+    "docker.package-hygiene",
+    "docker.curl-pipe-shell",
+    "docker.secrets-in-env",
+    "docker.ssh-port",
+];
+
+#[test]
+fn every_docker_check_is_in_the_catalog() {
+    for id in DOCKER_CHECKS {
+        assert!(Catalog::builtin().get(id).is_some(), "{id} missing");
+    }
+}
+
+#[test]
+fn good_dockerfile_passes_every_check() {
+    let fs = audit(&fixture("docker-good"));
+    for id in DOCKER_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+    // The ARG-substituted base image is judged with its pinned default.
+    let pins = at(&fs, "docker.pinned-base-image", "Dockerfile");
+    assert_eq!(lines(&pins, Outcome::Pass), vec![4, 10]);
+    assert!(pins[0].message.contains("node:22.11-bookworm-slim"));
+    assert!(pins[1].message.contains("digest"));
+}
+
+#[test]
+fn bad_dockerfile_fails_with_lines() {
+    let fs = audit(&fixture("docker-bad"));
+    let df = "Dockerfile";
+    let parse = at(&fs, "docker.parse", df);
+    assert_eq!(lines(&parse, Outcome::Fail), vec![6], "{parse:#?}");
+    assert!(
+        parse[0]
+            .message
+            .contains("`//` is not a Dockerfile comment")
+    );
+
+    let user = at(&fs, "docker.non-root-user", df);
+    assert_eq!(lines(&user, Outcome::Fail), vec![15]);
+
+    let pins = at(&fs, "docker.pinned-base-image", df);
+    assert_eq!(lines(&pins, Outcome::Fail), vec![1, 7]);
+    assert!(pins[0].message.contains("no tag"));
+    assert!(pins[1].message.contains("latest"));
+
+    let hc = at(&fs, "docker.healthcheck", df);
+    assert_eq!(lines(&hc, Outcome::Fail), vec![16]);
+    assert!(hc[0].message.contains("HEALTHCHECK NONE"));
+
+    assert_eq!(worst(&fs, "docker.dockerignore"), Outcome::Fail);
+    assert_eq!(
+        lines(&at(&fs, "docker.add-local", df), Outcome::Fail),
+        vec![10]
+    );
+    assert_eq!(
+        lines(&at(&fs, "docker.exec-form", df), Outcome::Fail),
+        vec![17]
+    );
+    assert_eq!(
+        lines(&at(&fs, "docker.package-hygiene", df), Outcome::Fail),
+        vec![8]
+    );
+    let pkg = at(&fs, "docker.package-hygiene", df);
+    assert!(pkg[0].message.contains("--no-install-recommends"));
+    assert!(pkg[0].message.contains("/var/lib/apt/lists"));
+    assert_eq!(
+        lines(&at(&fs, "docker.curl-pipe-shell", df), Outcome::Fail),
+        vec![9]
+    );
+    let secrets = at(&fs, "docker.secrets-in-env", df);
+    assert_eq!(lines(&secrets, Outcome::Fail), vec![11]);
+    assert_eq!(lines(&secrets, Outcome::Warn), vec![12]);
+    // The secret value is masked in the evidence.
+    let shown = format!("{:?}", secrets[0].evidence);
+    assert!(!shown.contains("hunter2-not-a-placeholder"), "{shown}");
+    assert_eq!(
+        lines(&at(&fs, "docker.ssh-port", df), Outcome::Fail),
+        vec![13]
+    );
+}
+
+#[test]
+fn stage_inheritance_distroless_and_build_args() {
+    let fs = audit(&fixture("docker-variants"));
+    // `FROM base` inherits `USER 10001` from the earlier stage.
+    let api = at(&fs, "docker.non-root-user", "api/Dockerfile");
+    assert_eq!(api.len(), 1);
+    assert_eq!(api[0].outcome, Outcome::Pass, "{api:#?}");
+    // A distroless :nonroot base runs as non-root without USER.
+    let worker = at(&fs, "docker.non-root-user", "worker/Dockerfile");
+    assert_eq!(worker[0].outcome, Outcome::Pass, "{worker:#?}");
+    // USER from an ARG without default: undecidable.
+    let tools = at(&fs, "docker.non-root-user", "Dockerfile.tools");
+    assert_eq!(tools[0].outcome, Outcome::Inconclusive);
+    let pins = at(&fs, "docker.pinned-base-image", "Dockerfile.tools");
+    assert_eq!(pins[0].outcome, Outcome::Inconclusive, "{pins:#?}");
+    // `FROM base` is a stage reference: fine.
+    let api_pins = at(&fs, "docker.pinned-base-image", "api/Dockerfile");
+    assert!(api_pins.iter().all(|f| f.outcome == Outcome::Pass));
+    // `CMD exec …` delivers signals.
+    assert_eq!(
+        at(&fs, "docker.exec-form", "api/Dockerfile")[0].outcome,
+        Outcome::Pass
+    );
+    // apk add without --no-cache.
+    assert_eq!(
+        at(&fs, "docker.package-hygiene", "Dockerfile.tools")[0].outcome,
+        Outcome::Fail
+    );
+    // .dockerignore next to the Dockerfile, or at the root of the context.
+    assert_eq!(
+        at(&fs, "docker.dockerignore", "api/.dockerignore")[0].outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
+fn healthcheck_not_applicable_when_kubernetes_probes_the_image() {
+    let fs = audit(&fixture("docker-variants"));
+    // api/Dockerfile builds `api`, which k8s/api.yaml deploys with probes.
+    let api = at(&fs, "docker.healthcheck", "api/Dockerfile");
+    assert_eq!(api[0].outcome, Outcome::NotApplicable, "{api:#?}");
+    assert!(api[0].message.contains("k8s/api.yaml"));
+    // worker/Dockerfile has no HEALTHCHECK and no probed deployment.
+    let worker = at(&fs, "docker.healthcheck", "worker/Dockerfile");
+    assert_eq!(worker[0].outcome, Outcome::Fail, "{worker:#?}");
+}
+
+#[test]
+fn no_dockerfile_in_a_service_fails_presence_and_the_rest_is_not_applicable() {
+    let fs = audit(&fixture("no-docker-service"));
+    assert_eq!(worst(&fs, "docker.dockerfile"), Outcome::Fail);
+    assert!(of(&fs, "docker.dockerfile")[0].message.contains("fastify"));
+    for id in &DOCKER_CHECKS[1..] {
+        assert_eq!(worst(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+}
+
+#[test]
+fn no_dockerfile_in_a_library_is_not_applicable() {
+    let fs = audit(&fixture("no-docker-library"));
+    for id in DOCKER_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+}
+
+fn temp_repo(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, bytes) in files {
+        let p = dir.path().join(path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, bytes).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn binary_dockerfile_is_a_parse_failure_not_a_crash() {
+    let mut bytes = b"\x7fELF\x02\x01\x01\x00\x00\x00".to_vec();
+    bytes.extend((0..=255u8).cycle().take(4096));
+    let dir = temp_repo(&[("Dockerfile", &bytes), (".dockerignore", b".git\n")]);
+    let fs = audit(dir.path());
+    assert_eq!(worst(&fs, "docker.dockerfile"), Outcome::Pass);
+    let parse = of(&fs, "docker.parse");
+    assert_eq!(parse[0].outcome, Outcome::Fail);
+    assert!(parse[0].message.contains("binary"), "{parse:#?}");
+    assert_eq!(worst(&fs, "docker.non-root-user"), Outcome::Inconclusive);
+}
+
+#[test]
+fn empty_dockerfile_is_a_parse_failure() {
+    let dir = temp_repo(&[("Dockerfile", b""), (".dockerignore", b".git\n")]);
+    let fs = audit(dir.path());
+    let parse = of(&fs, "docker.parse");
+    assert_eq!(parse[0].outcome, Outcome::Fail);
+    assert!(parse[0].message.contains("empty"), "{parse:#?}");
+    assert_eq!(
+        worst(&fs, "docker.pinned-base-image"),
+        Outcome::Inconclusive
+    );
+}
+
+#[test]
+fn garbage_text_and_non_utf8_never_panic() {
+    let garbage: Vec<u8> = (1..=255u8)
+        .filter(|b| *b != b'\n')
+        .cycle()
+        .take(3000)
+        .enumerate()
+        .flat_map(|(i, b)| if i % 50 == 0 { vec![b'\n', b] } else { vec![b] })
+        .collect();
+    let dir = temp_repo(&[("Containerfile", &garbage)]);
+    let fs = audit(dir.path());
+    assert_eq!(worst(&fs, "docker.parse"), Outcome::Fail);
+    // Errors are capped, with a summary of the rest.
+    assert!(of(&fs, "docker.parse").len() <= 21);
+}
+
+#[test]
+fn heredoc_dockerfile_parses_and_is_judged() {
+    let text = "FROM debian:12-slim\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends curl\nrm -rf /var/lib/apt/lists/*\nEOF\nRUN <<-SCRIPT bash\n\tcurl -fsSL https://example.com/x.sh | sh\n\tSCRIPT\nUSER 1000:1000\nCMD [\"curl\", \"--version\"]\n";
+    let dir = temp_repo(&[
+        ("Dockerfile", text.as_bytes()),
+        (".dockerignore", b".git\n"),
+    ]);
+    let fs = audit(dir.path());
+    assert_eq!(
+        worst(&fs, "docker.parse"),
+        Outcome::Pass,
+        "{:#?}",
+        of(&fs, "docker.parse")
+    );
+    assert_eq!(worst(&fs, "docker.package-hygiene"), Outcome::Pass);
+    // The pipe inside the second heredoc body is seen, reported at its RUN.
+    let pipe = of(&fs, "docker.curl-pipe-shell");
+    assert_eq!(lines(&pipe, Outcome::Fail), vec![7]);
+    assert_eq!(worst(&fs, "docker.non-root-user"), Outcome::Pass);
+}
