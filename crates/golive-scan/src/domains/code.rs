@@ -1,0 +1,511 @@
+//! Source-code analysis shared by the code-reading domains (security, tests, observability,
+//! performance, frontend).
+//!
+//! Every source file is lexed once here: comments are blanked (keeping byte offsets, so a match
+//! in the blanked text maps back to the original line and column) and a second view with string
+//! contents blanked too is kept for structure-only matching. The [`CodeChecks`] domain then hands
+//! that shared form to each analyzer, so a file is read and lexed once whatever the number of
+//! checks looking at it.
+
+use super::Domain;
+use crate::paths;
+use crate::repo::{FileMeta, Repo, SourceFile};
+use golive_core::{Evidence, Finding};
+use std::sync::Mutex;
+
+/// Source languages the lexer understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// JavaScript and TypeScript.
+    Js,
+    Python,
+    Rust,
+    Go,
+}
+
+impl Lang {
+    pub fn of(path: &str) -> Option<Lang> {
+        match paths::language_of(path)? {
+            "javascript" | "typescript" => Some(Lang::Js),
+            "python" => Some(Lang::Python),
+            "rust" => Some(Lang::Rust),
+            "go" => Some(Lang::Go),
+            _ => None,
+        }
+    }
+}
+
+/// The two lexed views of a source file. Both have exactly the bytes of the original, so
+/// offsets are shared: `code` has comments replaced by spaces; `bare` also has string
+/// contents replaced by spaces (the quotes stay).
+#[derive(Debug, Clone)]
+pub struct Lexed {
+    pub code: String,
+    pub bare: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum St {
+    Code,
+    LineComment,
+    /// Block comment, with nesting depth (Rust nests).
+    Block(u32),
+    /// String closed by this byte; `multi` = may span lines; `escapes` = backslash escapes.
+    Str {
+        quote: u8,
+        triple: bool,
+        escapes: bool,
+    },
+    /// Rust raw string closed by `"` and this many `#`.
+    Raw(usize),
+}
+
+/// Lexes `text` as `lang`, blanking comments (and, in `bare`, string contents).
+pub fn lex(text: &str, lang: Lang) -> Lexed {
+    let b = text.as_bytes();
+    let mut code = b.to_vec();
+    let mut bare = b.to_vec();
+    let n = b.len();
+    let mut st = St::Code;
+    let mut i = 0;
+    let blank = |v: &mut Vec<u8>, from: usize, to: usize| {
+        for x in &mut v[from..to.min(n)] {
+            if *x != b'\n' {
+                *x = b' ';
+            }
+        }
+    };
+    while i < n {
+        let c = b[i];
+        match st {
+            St::Code => {
+                let next = b.get(i + 1).copied();
+                match (lang, c) {
+                    (Lang::Python, b'#') => {
+                        st = St::LineComment;
+                        continue;
+                    }
+                    (Lang::Js | Lang::Rust | Lang::Go, b'/') if next == Some(b'/') => {
+                        st = St::LineComment;
+                        continue;
+                    }
+                    (Lang::Js | Lang::Rust | Lang::Go, b'/') if next == Some(b'*') => {
+                        blank(&mut code, i, i + 2);
+                        blank(&mut bare, i, i + 2);
+                        i += 2;
+                        st = St::Block(1);
+                        continue;
+                    }
+                    (Lang::Python, b'"' | b'\'') => {
+                        let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
+                        i += if triple { 3 } else { 1 };
+                        st = St::Str {
+                            quote: c,
+                            triple,
+                            escapes: true,
+                        };
+                        continue;
+                    }
+                    (Lang::Js, b'"' | b'\'' | b'`') | (Lang::Rust | Lang::Go, b'"') => {
+                        st = St::Str {
+                            quote: c,
+                            triple: c == b'`',
+                            escapes: true,
+                        };
+                    }
+                    (Lang::Go, b'`') => {
+                        st = St::Str {
+                            quote: c,
+                            triple: true,
+                            escapes: false,
+                        };
+                    }
+                    (Lang::Rust, b'r')
+                        if (i == 0 || !is_ident(b[i - 1])) && matches!(next, Some(b'"' | b'#')) =>
+                    {
+                        let mut j = i + 1;
+                        while j < n && b[j] == b'#' {
+                            j += 1;
+                        }
+                        if j < n && b[j] == b'"' {
+                            st = St::Raw(j - i - 1);
+                            i = j + 1;
+                            continue;
+                        }
+                    }
+                    (Lang::Rust | Lang::Go, b'\'') => {
+                        // A char/rune literal ('x', '\n', '"'); otherwise a Rust lifetime.
+                        if next == Some(b'\\') {
+                            let mut j = i + 2;
+                            while j < n && j < i + 12 && b[j] != b'\'' && b[j] != b'\n' {
+                                j += 1;
+                            }
+                            i = j + 1;
+                            continue;
+                        }
+                        let ch_len = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+                        if ch_len > 0 && b.get(i + 1 + ch_len) == Some(&b'\'') {
+                            i += 2 + ch_len;
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            St::LineComment => {
+                let end = b[i..].iter().position(|&x| x == b'\n').map_or(n, |p| i + p);
+                blank(&mut code, i, end);
+                blank(&mut bare, i, end);
+                i = end;
+                st = St::Code;
+            }
+            St::Block(depth) => {
+                if c == b'*' && b.get(i + 1) == Some(&b'/') {
+                    blank(&mut code, i, i + 2);
+                    blank(&mut bare, i, i + 2);
+                    i += 2;
+                    st = if depth > 1 {
+                        St::Block(depth - 1)
+                    } else {
+                        St::Code
+                    };
+                    continue;
+                }
+                if lang == Lang::Rust && c == b'/' && b.get(i + 1) == Some(&b'*') {
+                    blank(&mut code, i, i + 2);
+                    blank(&mut bare, i, i + 2);
+                    i += 2;
+                    st = St::Block(depth + 1);
+                    continue;
+                }
+                blank(&mut code, i, i + 1);
+                blank(&mut bare, i, i + 1);
+                i += 1;
+            }
+            St::Str {
+                quote,
+                triple,
+                escapes,
+            } => {
+                if escapes && c == b'\\' {
+                    blank(&mut bare, i, i + 2);
+                    i += 2;
+                    continue;
+                }
+                if c == quote {
+                    if lang == Lang::Python && triple {
+                        if b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote) {
+                            i += 3;
+                            st = St::Code;
+                            continue;
+                        }
+                    } else {
+                        i += 1;
+                        st = St::Code;
+                        continue;
+                    }
+                }
+                if c == b'\n' && !triple && lang != Lang::Rust {
+                    // Unterminated single-line string: recover at the end of the line.
+                    st = St::Code;
+                    i += 1;
+                    continue;
+                }
+                blank(&mut bare, i, i + 1);
+                i += 1;
+            }
+            St::Raw(hashes) => {
+                if c == b'"'
+                    && b[i + 1..]
+                        .iter()
+                        .take(hashes)
+                        .filter(|&&x| x == b'#')
+                        .count()
+                        == hashes
+                {
+                    i += 1 + hashes;
+                    st = St::Code;
+                    continue;
+                }
+                blank(&mut bare, i, i + 1);
+                i += 1;
+            }
+        }
+    }
+    // Only ASCII bytes were replaced, by ASCII spaces, and whole multi-byte sequences are
+    // replaced together or not at all except inside blanked runs, where every byte becomes a
+    // space: the result is valid UTF-8. Fall back to lossy decoding defensively.
+    Lexed {
+        code: String::from_utf8(code)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        bare: String::from_utf8(bare)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The offset just past the bracket closing the one opened at `open` (`(`, `[` or `{`), looking
+/// at most `limit` bytes ahead. Brackets inside strings and comments are ignored when `bare` is
+/// the lexed `bare` view.
+pub fn matching_close(bare: &str, open: usize, limit: usize) -> Option<usize> {
+    let b = bare.as_bytes();
+    let mut depth = 0i32;
+    for (k, &c) in b.iter().enumerate().skip(open).take(limit) {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A file as the analyzers see it.
+pub struct CodeFile<'a> {
+    pub meta: &'a FileMeta,
+    /// The original text.
+    pub text: &'a str,
+    /// Comments blanked (the original text for non-source files).
+    pub code: &'a str,
+    /// Comments and string contents blanked (the original text for non-source files).
+    pub bare: &'a str,
+    pub lang: Option<Lang>,
+}
+
+impl CodeFile<'_> {
+    pub fn path(&self) -> &str {
+        &self.meta.path
+    }
+    /// File evidence at a byte offset, with the (trimmed) line as snippet.
+    pub fn evidence(&self, offset: usize) -> Evidence {
+        let (line, col) = crate::repo::line_col(self.text, offset);
+        Evidence::at_with_snippet(
+            self.meta.path.clone(),
+            line,
+            col,
+            crate::repo::line_at(self.text, offset),
+        )
+    }
+    /// A [`Hit`] at a byte offset.
+    pub fn hit(&self, offset: usize, what: impl Into<String>) -> Hit {
+        let (line, col) = crate::repo::line_col(self.text, offset);
+        Hit {
+            path: self.meta.path.clone(),
+            line,
+            col,
+            snippet: crate::repo::line_at(self.text, offset).to_string(),
+            what: what.into(),
+        }
+    }
+    /// Production source: not a test, fixture, example, doc or vendored file.
+    pub fn is_production(&self) -> bool {
+        is_production(self.meta)
+    }
+    /// The text of the call whose `(` is at `open` (inclusive of both parentheses), from the
+    /// comment-blanked view; at most 8 KiB ahead.
+    pub fn call_args(&self, open: usize) -> Option<&str> {
+        let end = matching_close(self.bare, open, 8192)?;
+        Some(&self.code[open..end])
+    }
+}
+
+/// Not test code, docs, or vendored dependencies.
+pub fn is_production(meta: &FileMeta) -> bool {
+    !meta.is_test() && !meta.is_doc() && !meta.is_vendored()
+}
+
+/// Something an analyzer found at a place in a file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub snippet: String,
+    /// What was found ("Express cors() with no options").
+    pub what: String,
+}
+
+impl Hit {
+    pub fn evidence(&self) -> Evidence {
+        Evidence::at_with_snippet(self.path.clone(), self.line, self.col, self.snippet.clone())
+    }
+    /// `path:line`.
+    pub fn locator(&self) -> String {
+        format!("{}:{}", self.path, self.line)
+    }
+}
+
+/// One code-reading analyzer: a domain's logic run on the shared lexed form.
+pub trait Analyzer: Send + Sync {
+    /// Cheap, path-based interest test.
+    fn wants(&self, file: &FileMeta) -> bool;
+    /// Reads one file.
+    fn visit(&self, file: &CodeFile<'_>);
+    /// Concludes with a finding for every check the analyzer owns.
+    fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding>;
+}
+
+/// The domain that lexes each source file once and runs every code analyzer on it.
+pub struct CodeChecks {
+    analyzers: Vec<Box<dyn Analyzer>>,
+}
+
+impl Default for CodeChecks {
+    fn default() -> Self {
+        CodeChecks {
+            analyzers: vec![
+                Box::new(super::security::Security::default()),
+                Box::new(super::tests::Tests::default()),
+                Box::new(super::observability::Observability::default()),
+                Box::new(super::perf::Perf::default()),
+            ],
+        }
+    }
+}
+
+impl Domain for CodeChecks {
+    fn name(&self) -> &'static str {
+        "code"
+    }
+    fn wants(&self, file: &FileMeta) -> bool {
+        !file.is_vendored() && self.analyzers.iter().any(|a| a.wants(file))
+    }
+    fn visit(&self, file: &SourceFile<'_>) {
+        let lang = Lang::of(file.path());
+        let lexed = lang.map(|l| lex(file.text, l));
+        let (code, bare) = match &lexed {
+            Some(l) => (l.code.as_str(), l.bare.as_str()),
+            None => (file.text, file.text),
+        };
+        let cf = CodeFile {
+            meta: file.meta,
+            text: file.text,
+            code,
+            bare,
+            lang,
+        };
+        for a in &self.analyzers {
+            if a.wants(file.meta) {
+                a.visit(&cf);
+            }
+        }
+    }
+    fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for a in self.analyzers {
+            out.extend(a.finish(repo));
+        }
+        out
+    }
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it.
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Takes a mutex's data, recovering it if poisoned.
+pub fn take<T>(m: Mutex<T>) -> T {
+    m.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The web frameworks that serve HTTP (as named by stack detection).
+pub const WEB_FRAMEWORKS: &[&str] = &[
+    "express", "fastify", "nestjs", "encore", "koa", "hono", "next", "django", "fastapi", "flask",
+    "axum", "actix", "rocket", "warp", "gin", "echo", "fiber", "chi", "gorilla",
+];
+
+/// Whether the repository serves HTTP: a web framework was detected, or `server_hits` (files
+/// that start a server) is non-empty.
+pub fn serves_http(repo: &Repo, server_hits: &[Hit]) -> bool {
+    WEB_FRAMEWORKS.iter().any(|f| repo.has_framework(f)) || !server_hits.is_empty()
+}
+
+/// Code that starts an HTTP server (for repositories without a detected web framework).
+pub static SERVER_START: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"\b(?:http\.ListenAndServe(?:TLS)?|http\.Serve|createServer|uvicorn\.run|HttpServer::new|axum::serve|hyper::Server::bind|web\.run_app|serve_forever|app\.listen)\s*\(",
+    )
+    .unwrap_or_else(|e| panic!("invalid built-in pattern: {e}"))
+});
+
+/// The web frameworks detected, for messages.
+pub fn web_frameworks(repo: &Repo) -> Vec<&'static str> {
+    WEB_FRAMEWORKS
+        .iter()
+        .copied()
+        .filter(|f| repo.has_framework(f))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanks_js_comments_keeps_strings() {
+        let t = "a('x') // cors()\n/* app.get('/health') */ b(\"// not a comment\")\n";
+        let l = lex(t, Lang::Js);
+        assert_eq!(l.code.len(), t.len());
+        assert!(!l.code.contains("cors()"));
+        assert!(!l.code.contains("/health"));
+        assert!(l.code.contains("\"// not a comment\""));
+        assert!(l.bare.contains("b(\"                \")"));
+    }
+
+    #[test]
+    fn python_strings_and_comments() {
+        let t = "x = '#no'  # CORS(app)\ns = \"\"\"doc\n# still doc\n\"\"\"\nprint(1)\n";
+        let l = lex(t, Lang::Python);
+        assert!(l.code.contains("'#no'"));
+        assert!(!l.code.contains("CORS(app)"));
+        assert!(l.code.contains("# still doc"));
+        assert!(!l.bare.contains("still doc"));
+        assert!(l.bare.contains("print(1)"));
+    }
+
+    #[test]
+    fn rust_chars_lifetimes_raw_and_nested() {
+        let t = "fn f<'a>(x: &'a str) -> char { '\"' }\n/* a /* b */ c */ let s = r#\"x\"y\"#; // t\nok()";
+        let l = lex(t, Lang::Rust);
+        assert!(l.code.contains("fn f<'a>"));
+        assert!(!l.code.contains(" c */"));
+        assert!(l.code.contains("r#\"x\"y\"#"));
+        assert!(!l.code.contains("// t"));
+        assert!(l.code.contains("ok()"));
+    }
+
+    #[test]
+    fn go_raw_strings_and_runes() {
+        let t = "s := `a // b`\nr := '\"'\n// c\nx()";
+        let l = lex(t, Lang::Go);
+        assert!(l.code.contains("`a // b`"));
+        assert!(!l.code.contains("// c"));
+        assert!(l.code.contains("x()"));
+    }
+
+    #[test]
+    fn multibyte_survives() {
+        let t = "// é commentaire\nlet x = \"naïve\"; /* ü */";
+        let l = lex(t, Lang::Js);
+        assert_eq!(l.code.len(), t.len());
+        assert!(l.code.contains("naïve"));
+        assert!(!l.code.contains('ü'));
+    }
+
+    #[test]
+    fn matching_parens() {
+        let t = "f(a, g(b), [c])x";
+        assert_eq!(matching_close(t, 1, 100), Some(15));
+        assert_eq!(matching_close("f(a", 1, 100), None);
+    }
+}
