@@ -1,0 +1,178 @@
+//! Loopback HTTP servers for the tests: real hyper servers (HTTP/1.1 or HTTP/2) on 127.0.0.1
+//! with a chosen behaviour, and a raw TCP server that drops connections.
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+/// How the test server answers.
+#[derive(Clone, Copy, Debug)]
+pub enum Mode {
+    /// 200 "ok" at once.
+    Fast,
+    /// 200 after a fixed delay.
+    Slow(Duration),
+    /// 500 on every tenth request (10th, 20th, …), 200 otherwise.
+    EveryTenth500,
+    /// At request number `at`, the whole server pauses for `pause`: every request arriving
+    /// during the pause waits for its end (a GC pause, a stop-the-world stall).
+    Stall { at: u64, pause: Duration },
+    /// 200 with `Connection: close`: the server closes after each response.
+    CloseAfterResponse,
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub hits: Arc<AtomicU64>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+struct State {
+    mode: Mode,
+    hits: Arc<AtomicU64>,
+    paused_until: Mutex<Option<Instant>>,
+}
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    let n = state.hits.fetch_add(1, Ordering::SeqCst) + 1;
+    let _ = req.into_body().collect().await;
+    let ok = || Response::new(Full::new(Bytes::from_static(b"ok")));
+    let resp = match state.mode {
+        Mode::Fast => ok(),
+        Mode::Slow(d) => {
+            tokio::time::sleep(d).await;
+            ok()
+        }
+        Mode::EveryTenth500 => {
+            if n % 10 == 0 {
+                let mut r = ok();
+                *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                r
+            } else {
+                ok()
+            }
+        }
+        Mode::Stall { at, pause } => {
+            let until = {
+                let mut p = state.paused_until.lock().await;
+                if n == at {
+                    *p = Some(Instant::now() + pause);
+                }
+                *p
+            };
+            if let Some(u) = until
+                && u > Instant::now()
+            {
+                tokio::time::sleep_until(u).await;
+            }
+            ok()
+        }
+        Mode::CloseAfterResponse => {
+            let mut r = ok();
+            r.headers_mut()
+                .insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+            r
+        }
+    };
+    Ok(resp)
+}
+
+/// Starts an HTTP/1.1 (or, with `h2`, HTTP/2 prior-knowledge only) server.
+pub async fn start(mode: Mode, h2: bool) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hits = Arc::new(AtomicU64::new(0));
+    let state = Arc::new(State {
+        mode,
+        hits: hits.clone(),
+        paused_until: Mutex::new(None),
+    });
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let state = state.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |req| handle(state.clone(), req));
+                let io = TokioIo::new(stream);
+                if h2 {
+                    let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                        .serve_connection(io, svc)
+                        .await;
+                } else {
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, svc)
+                        .await;
+                }
+            });
+        }
+    });
+    Server { addr, hits, _task: task }
+}
+
+/// A raw HTTP/1.1 server that answers `200 ok` but drops the connection without answering on
+/// every `every`-th request.
+pub async fn start_dropping(every: u64) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hits = Arc::new(AtomicU64::new(0));
+    let h = hits.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let hits = h.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    while let Some(end) = find(&buf, b"\r\n\r\n") {
+                        buf.drain(..end + 4);
+                        let n = hits.fetch_add(1, Ordering::SeqCst) + 1;
+                        if n % every == 0 {
+                            return; // drop: the client sees the connection close mid-exchange
+                        }
+                        if stream
+                            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+            });
+        }
+    });
+    Server { addr, hits, _task: task }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
