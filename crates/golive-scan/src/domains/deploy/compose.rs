@@ -314,11 +314,7 @@ pub fn findings(
                     continue;
                 }
                 let l = line_after(&f.text, line, &k);
-                let default = v
-                    .strip_prefix("${")
-                    .and_then(|r| r.strip_suffix('}'))
-                    .and_then(|r| r.split_once(":-").or_else(|| r.split_once('-')))
-                    .map(|(_, d)| d.to_string());
+                let default = env_default(&v);
                 if v.trim_start().starts_with('$') {
                     if let Some(d) = default.filter(|d| !placeholder_value(d)) {
                         out.push(at(
@@ -368,7 +364,10 @@ pub fn findings(
         if !out.iter().any(|f| f.check == id) {
             out.push(Finding::new(
                 cat(id),
-                if files.iter().any(|f| f.parsed.is_err()) {
+                if out
+                    .iter()
+                    .any(|f| f.check == "compose.parse" && f.outcome == Outcome::Fail)
+                {
                     Outcome::Inconclusive
                 } else {
                     Outcome::NotApplicable
@@ -385,4 +384,16 @@ fn line_offset(text: &str, line: u32) -> usize {
         .take(line.saturating_sub(1) as usize)
         .map(str::len)
         .sum()
+}
+
+/// The literal fallback of `${VAR:-default}` / `${VAR-default}`, if any.
+fn env_default(v: &str) -> Option<String> {
+    let inner = v.trim().strip_prefix("${")?.strip_suffix('}')?;
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let rest = &inner[end..];
+    rest.strip_prefix(":-")
+        .or_else(|| rest.strip_prefix('-'))
+        .map(str::to_string)
 }

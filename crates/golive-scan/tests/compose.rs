@@ -1,0 +1,156 @@
+//! Docker Compose checks (`compose.*`) on the fixture repositories in `fixtures/deploy/`.
+
+use golive_core::{Catalog, Finding, Outcome};
+use golive_scan::{ScanOptions, scan};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/deploy")
+        .join(name)
+}
+
+fn audit(root: &Path) -> Vec<Finding> {
+    scan(&ScanOptions::new(root))
+        .unwrap_or_else(|e| panic!("scan of {} failed: {e}", root.display()))
+        .findings
+}
+
+fn of<'a>(fs: &'a [Finding], check: &str) -> Vec<&'a Finding> {
+    let v: Vec<&Finding> = fs.iter().filter(|f| f.check == check).collect();
+    assert!(!v.is_empty(), "no finding at all for {check}");
+    v
+}
+
+fn worst(fs: &[Finding], check: &str) -> Outcome {
+    of(fs, check)
+        .iter()
+        .map(|f| f.outcome)
+        .max_by_key(|o| o.precedence())
+        .unwrap_or(Outcome::NotApplicable)
+}
+
+/// The finding of a check whose message names a service.
+fn service<'a>(fs: &'a [Finding], check: &str, name: &str) -> &'a Finding {
+    let needle = format!("service `{name}`");
+    of(fs, check)
+        .into_iter()
+        .find(|f| f.message.contains(&needle))
+        .unwrap_or_else(|| panic!("no {check} finding for service {name}"))
+}
+
+fn line(f: &Finding) -> u32 {
+    f.primary_location().and_then(|(_, l)| l).unwrap_or(0)
+}
+
+const COMPOSE_CHECKS: &[&str] = &[
+    "compose.parse",
+    "compose.healthcheck",
+    "compose.restart-policy",
+    "compose.hardcoded-password",
+];
+
+#[test]
+fn every_compose_check_is_in_the_catalog() {
+    for id in COMPOSE_CHECKS {
+        assert!(Catalog::builtin().get(id).is_some(), "{id} missing");
+    }
+}
+
+#[test]
+fn good_compose_passes() {
+    let fs = audit(&fixture("compose-good"));
+    for id in COMPOSE_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+    // `api` has no healthcheck in compose, but its Dockerfile declares one.
+    let api = service(&fs, "compose.healthcheck", "api");
+    assert_eq!(api.outcome, Outcome::Pass);
+    assert!(api.message.contains("api/Dockerfile"), "{api:#?}");
+    // `migrate` is a one-shot task: neither healthcheck nor restart policy applies.
+    assert_eq!(
+        service(&fs, "compose.restart-policy", "migrate").outcome,
+        Outcome::NotApplicable
+    );
+    let migrate = service(&fs, "compose.healthcheck", "migrate");
+    assert_eq!(
+        migrate.outcome,
+        Outcome::Pass,
+        "built from a Dockerfile with HEALTHCHECK"
+    );
+}
+
+#[test]
+fn bad_compose_fails_with_lines() {
+    let fs = audit(&fixture("compose-bad"));
+    // The override file is malformed YAML: a finding with its file and line.
+    let broken: Vec<&Finding> = of(&fs, "compose.parse")
+        .into_iter()
+        .filter(|f| f.outcome == Outcome::Fail)
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert_eq!(
+        broken[0].primary_location().map(|(p, _)| p),
+        Some("docker-compose.override.yml")
+    );
+    assert!((4..=6).contains(&line(broken[0])), "{broken:#?}");
+
+    let web = service(&fs, "compose.healthcheck", "web");
+    assert_eq!(web.outcome, Outcome::Fail);
+    assert_eq!(line(web), 2);
+    assert_eq!(
+        service(&fs, "compose.healthcheck", "db").outcome,
+        Outcome::Fail
+    );
+    let cache = service(&fs, "compose.healthcheck", "cache");
+    assert_eq!(cache.outcome, Outcome::Fail);
+    assert!(cache.message.contains("disables"));
+
+    let restart = service(&fs, "compose.restart-policy", "web");
+    assert_eq!(restart.outcome, Outcome::Fail);
+    assert_eq!(
+        service(&fs, "compose.restart-policy", "db").outcome,
+        Outcome::Pass
+    );
+
+    let db = service(&fs, "compose.hardcoded-password", "db");
+    assert_eq!(db.outcome, Outcome::Fail);
+    assert_eq!(line(db), 10);
+    assert!(!format!("{:?}", db.evidence).contains("supersecret123"));
+    let cache = service(&fs, "compose.hardcoded-password", "cache");
+    assert_eq!(cache.outcome, Outcome::Warn, "a literal fallback");
+    assert!(!format!("{:?}", cache.evidence).contains("devpass123"));
+}
+
+#[test]
+fn no_compose_file_is_not_applicable() {
+    let fs = audit(&fixture("docker-good"));
+    for id in COMPOSE_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+}
+
+#[test]
+fn compose_that_is_not_a_mapping_is_a_parse_failure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  - web\n  - db\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("docker-compose.ci.yml"),
+        [0xff, 0xfe, b':', b'\n'],
+    )
+    .expect("write");
+    let fs = audit(dir.path());
+    let parse = of(&fs, "compose.parse");
+    let fail = parse
+        .iter()
+        .find(|f| f.primary_location().map(|(p, _)| p) == Some("compose.yaml"))
+        .expect("compose.yaml finding");
+    assert_eq!(fail.outcome, Outcome::Fail);
+    assert!(fail.message.contains("`services` must be a mapping"));
+    // Nothing could be read: the service checks cannot decide.
+    assert_eq!(worst(&fs, "compose.healthcheck"), Outcome::Inconclusive);
+}

@@ -1,0 +1,273 @@
+//! Kubernetes manifest checks (`k8s.*`) on the fixture repositories in `fixtures/deploy/`.
+
+use golive_core::{Catalog, Evidence, Finding, Outcome};
+use golive_scan::{ScanOptions, scan};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/deploy")
+        .join(name)
+}
+
+fn audit(root: &Path) -> Vec<Finding> {
+    scan(&ScanOptions::new(root))
+        .unwrap_or_else(|e| panic!("scan of {} failed: {e}", root.display()))
+        .findings
+}
+
+fn of<'a>(fs: &'a [Finding], check: &str) -> Vec<&'a Finding> {
+    let v: Vec<&Finding> = fs.iter().filter(|f| f.check == check).collect();
+    assert!(!v.is_empty(), "no finding at all for {check}");
+    v
+}
+
+fn worst(fs: &[Finding], check: &str) -> Outcome {
+    of(fs, check)
+        .iter()
+        .map(|f| f.outcome)
+        .max_by_key(|o| o.precedence())
+        .unwrap_or(Outcome::NotApplicable)
+}
+
+fn at<'a>(fs: &'a [Finding], check: &str, path: &str) -> Vec<&'a Finding> {
+    of(fs, check)
+        .into_iter()
+        .filter(|f| f.primary_location().map(|(p, _)| p) == Some(path))
+        .collect()
+}
+
+fn with<'a>(fs: &[&'a Finding], outcome: Outcome) -> Vec<&'a Finding> {
+    fs.iter()
+        .copied()
+        .filter(|f| f.outcome == outcome)
+        .collect()
+}
+
+const K8S_CHECKS: &[&str] = &[
+    "k8s.parse",
+    "k8s.readiness-probe",
+    "k8s.liveness-probe",
+    "k8s.probes-identical",
+    "k8s.resources",
+    "k8s.image-pinned",
+    "k8s.run-as-non-root",
+    "k8s.privilege-escalation",
+    "k8s.read-only-root-fs",
+    "k8s.replicas",
+    "k8s.pdb",
+    "k8s.hpa",
+    "k8s.db-backup",
+    "k8s.env-secrets",
+];
+
+#[test]
+fn every_k8s_check_is_in_the_catalog() {
+    for id in K8S_CHECKS {
+        assert!(Catalog::builtin().get(id).is_some(), "{id} missing");
+    }
+}
+
+#[test]
+fn good_manifests_pass_every_check() {
+    let fs = audit(&fixture("k8s-good"));
+    for id in K8S_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+    // The Helm template is skipped with a note, not parsed and not failed.
+    let parse = of(&fs, "k8s.parse");
+    let notes: Vec<String> = parse[0].evidence.iter().map(Evidence::locator).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("Helm") && n.contains("chart/templates/deployment.yaml")),
+        "{notes:?}"
+    );
+    // The database StatefulSet is not expected to autoscale.
+    let db_hpa = at(&fs, "k8s.hpa", "k8s/db.yaml");
+    assert_eq!(db_hpa[0].outcome, Outcome::NotApplicable);
+    // The backup CronJob is named as the evidence.
+    let backup = of(&fs, "k8s.db-backup");
+    assert!(
+        backup[0].message.contains("CronJob db-backup"),
+        "{backup:#?}"
+    );
+    // Multi-document file: the Deployment is located on its own `kind:` line.
+    let replicas = at(&fs, "k8s.replicas", "k8s/app.yaml");
+    assert_eq!(
+        replicas[0].primary_location(),
+        Some(("k8s/app.yaml", Some(2)))
+    );
+}
+
+#[test]
+fn bad_manifests_fail_where_they_should() {
+    let fs = audit(&fixture("k8s-bad"));
+    // Malformed YAML: a finding naming the file and line, the rest still audited.
+    let parse = at(&fs, "k8s.parse", "k8s/broken.yaml");
+    assert_eq!(parse.len(), 1, "{parse:#?}");
+    assert_eq!(parse[0].outcome, Outcome::Fail);
+    let line = parse[0]
+        .primary_location()
+        .and_then(|(_, l)| l)
+        .unwrap_or(0);
+    assert!((6..=7).contains(&line), "line {line}: {parse:#?}");
+
+    // web: selected by Service web without a readiness probe.
+    let ready = at(&fs, "k8s.readiness-probe", "k8s/web.yaml");
+    assert_eq!(ready[0].outcome, Outcome::Fail, "{ready:#?}");
+    assert!(ready[0].message.contains("Service web"));
+    assert_eq!(
+        ready[0].primary_location(),
+        Some(("k8s/web.yaml", Some(26)))
+    );
+    // api: no Service selects it, so readiness is not applicable there.
+    let api_ready = at(&fs, "k8s.readiness-probe", "k8s/api.yaml");
+    assert_eq!(api_ready[0].outcome, Outcome::NotApplicable);
+
+    assert_eq!(
+        with(&of(&fs, "k8s.liveness-probe"), Outcome::Fail).len(),
+        2,
+        "web and mysql"
+    );
+    let identical = at(&fs, "k8s.probes-identical", "k8s/api.yaml");
+    assert_eq!(identical[0].outcome, Outcome::Fail);
+
+    let res = with(&of(&fs, "k8s.resources"), Outcome::Fail);
+    assert_eq!(res.len(), 3);
+    let api_res = at(&fs, "k8s.resources", "k8s/api.yaml");
+    assert!(
+        api_res[0]
+            .message
+            .contains("requests.memory, limits.memory")
+    );
+
+    let pins = of(&fs, "k8s.image-pinned");
+    assert_eq!(with(&pins, Outcome::Fail).len(), 2);
+    assert_eq!(with(&pins, Outcome::Pass).len(), 1, "mysql:8.4 is pinned");
+
+    let user = at(&fs, "k8s.run-as-non-root", "k8s/web.yaml");
+    assert_eq!(user[0].outcome, Outcome::Fail);
+    assert!(user[0].message.contains("uid 0"));
+
+    let priv_web = at(&fs, "k8s.privilege-escalation", "k8s/web.yaml");
+    assert_eq!(priv_web[0].outcome, Outcome::Fail);
+    assert!(priv_web[0].message.contains("privileged"));
+    let priv_api = at(&fs, "k8s.privilege-escalation", "k8s/api.yaml");
+    assert_eq!(priv_api[0].outcome, Outcome::Warn);
+
+    assert_eq!(worst(&fs, "k8s.read-only-root-fs"), Outcome::Fail);
+
+    let replicas = of(&fs, "k8s.replicas");
+    assert_eq!(
+        with(&replicas, Outcome::Fail).len(),
+        2,
+        "web (default 1) and mysql"
+    );
+    assert_eq!(with(&replicas, Outcome::Pass).len(), 1, "api has 3");
+
+    let pdb = at(&fs, "k8s.pdb", "k8s/api.yaml");
+    assert_eq!(pdb[0].outcome, Outcome::Fail);
+    assert_eq!(
+        at(&fs, "k8s.pdb", "k8s/web.yaml")[0].outcome,
+        Outcome::NotApplicable
+    );
+
+    let hpa = of(&fs, "k8s.hpa");
+    assert_eq!(with(&hpa, Outcome::Fail).len(), 2);
+    assert_eq!(
+        at(&fs, "k8s.hpa", "k8s/mysql.yaml")[0].outcome,
+        Outcome::NotApplicable
+    );
+
+    let backup = at(&fs, "k8s.db-backup", "k8s/mysql.yaml");
+    assert_eq!(backup[0].outcome, Outcome::Fail);
+
+    let secrets = of(&fs, "k8s.env-secrets");
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(secrets[0].outcome, Outcome::Fail);
+    assert!(secrets[0].message.contains("DB_PASSWORD"));
+    let shown = format!("{:?}", secrets[0].evidence);
+    assert!(!shown.contains("s3cr3t-Pa55w0rd-prod"), "{shown}");
+}
+
+#[test]
+fn kustomize_overlays_set_replicas_and_image_tags() {
+    let fs = audit(&fixture("k8s-overlay"));
+    // The base says 1 replica, the prod overlay's patch says 3.
+    let replicas = of(&fs, "k8s.replicas");
+    assert_eq!(replicas.len(), 1, "the patch is not judged as a Deployment");
+    assert_eq!(replicas[0].outcome, Outcome::Pass, "{replicas:#?}");
+    assert!(replicas[0].message.contains("3 replicas"));
+    // Three replicas and no PodDisruptionBudget.
+    assert_eq!(worst(&fs, "k8s.pdb"), Outcome::Fail);
+    // The image has no tag in the base; the overlay's `images:` pins it.
+    assert_eq!(worst(&fs, "k8s.image-pinned"), Outcome::Pass);
+    // No Service: readiness is not applicable.
+    assert_eq!(worst(&fs, "k8s.readiness-probe"), Outcome::NotApplicable);
+    assert!(
+        fs.iter()
+            .all(|f| f.primary_location().map(|(p, _)| p) != Some("overlays/prod/replicas.yaml"))
+    );
+    // No database at all.
+    assert_eq!(worst(&fs, "k8s.db-backup"), Outcome::NotApplicable);
+}
+
+#[test]
+fn helm_only_charts_are_inconclusive_with_a_note() {
+    let fs = audit(&fixture("helm-only"));
+    let parse = of(&fs, "k8s.parse");
+    assert_eq!(parse[0].outcome, Outcome::Inconclusive);
+    assert!(format!("{:?}", parse[0].evidence).contains("chart/templates/deployment.yaml"));
+    for id in &K8S_CHECKS[1..] {
+        assert_eq!(worst(&fs, id), Outcome::Inconclusive, "{id}");
+    }
+}
+
+#[test]
+fn no_manifests_means_not_applicable() {
+    let fs = audit(&fixture("docker-good"));
+    for id in K8S_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+}
+
+#[test]
+fn malformed_and_binary_yaml_never_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |p: &str, b: &[u8]| {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, b).expect("write");
+    };
+    write(
+        "deploy/tabs.yaml",
+        b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n\tname: x\n",
+    );
+    write(
+        "deploy/multi.yml",
+        b"apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nspec: {replicas: [\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\n",
+    );
+    let mut bin = b"apiVersion: v1\nkind: \x00\x01\x02".to_vec();
+    bin.extend([0xff; 64]);
+    write("deploy/bin.yaml", &bin);
+    write(
+        "deploy/latin1.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n",
+    );
+    let fs = audit(dir.path());
+    let parse = of(&fs, "k8s.parse");
+    let failed: Vec<&str> = with(&parse, Outcome::Fail)
+        .iter()
+        .filter_map(|f| f.primary_location().map(|(p, _)| p))
+        .collect();
+    assert!(failed.contains(&"deploy/tabs.yaml"), "{parse:#?}");
+    assert!(failed.contains(&"deploy/multi.yml"), "{parse:#?}");
+    // The broken second document of multi.yml is reported on its own line (7), not line 3.
+    let multi = at(&fs, "k8s.parse", "deploy/multi.yml");
+    let line = multi[0]
+        .primary_location()
+        .and_then(|(_, l)| l)
+        .unwrap_or(0);
+    assert!(line >= 7, "{multi:#?}");
+}
