@@ -143,7 +143,20 @@ struct ExpectFull {
 enum StatusSpec {
     Code(u16),
     Codes(Vec<u16>),
-    Set(String),
+    Set(ParsedSet),
+}
+
+/// A status set written as text (`2xx`, `200-399,404`); text that is not one (`healthy`) makes
+/// the whole `expect` map read as JSON fields instead.
+#[derive(Debug, Clone)]
+struct ParsedSet(String, StatusSet);
+
+impl<'de> Deserialize<'de> for ParsedSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let set = StatusSet::parse(&s).map_err(serde::de::Error::custom)?;
+        Ok(ParsedSet(s, set))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,9 +279,6 @@ impl Spec {
 }
 
 fn check_expect(e: &ExpectFull) -> Result<(), String> {
-    if let Some(StatusSpec::Set(s)) = &e.status {
-        StatusSet::parse(s).map_err(|x| x.to_string())?;
-    }
     if let Some(l) = &e.max_latency {
         golive_core::units::parse_duration(l).map_err(|x| format!("max_latency: {x}"))?;
     }
@@ -682,10 +692,7 @@ fn check_response(
             &cs.iter().map(u16::to_string).collect::<Vec<_>>().join(" or "),
             cs.contains(&status),
         )?,
-        Some(StatusSpec::Set(s)) => {
-            let set = StatusSet::parse(s).map_err(|e| e.to_string())?;
-            status_ok(s, set.contains(status))?
-        }
+        Some(StatusSpec::Set(ParsedSet(text, set))) => status_ok(text, set.contains(status))?,
     }
     if let Some(max) = &full.max_latency {
         let limit = golive_core::units::parse_duration(max).map_err(|e| format!("max_latency: {e}"))?;

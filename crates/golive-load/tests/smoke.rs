@@ -1,0 +1,196 @@
+//! Smoke runs against a small real API on 127.0.0.1: login returns a token, /api/me needs it.
+
+use bytes::Bytes;
+use golive_core::{Evidence, Outcome};
+use golive_load::smoke::{Spec, run};
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+const TOKEN: &str = "tok-0123456789abcdef";
+
+async fn api(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let json = |status: StatusCode, v: serde_json::Value| {
+        let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
+        *r.status_mut() = status;
+        r.headers_mut()
+            .insert("content-type", http::HeaderValue::from_static("application/json"));
+        r
+    };
+    let resp = match (parts.method.as_str(), parts.uri.path()) {
+        ("GET", "/") => Response::new(Full::new(Bytes::from_static(b"<h1>Welcome</h1>"))),
+        ("GET", "/api/health") => json(StatusCode::OK, serde_json::json!({"status": "healthy", "db": {"ok": true}})),
+        ("POST", "/api/login") => {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            if v["user"] == "alice" && v["password"] == "secret" {
+                json(StatusCode::OK, serde_json::json!({"token": TOKEN, "user": {"id": 42}}))
+            } else {
+                json(StatusCode::UNAUTHORIZED, serde_json::json!({"error": "bad credentials"}))
+            }
+        }
+        ("GET", "/api/me") => {
+            let auth = parts.headers.get("authorization").and_then(|v| v.to_str().ok());
+            if auth == Some(&format!("Bearer {TOKEN}")) {
+                json(StatusCode::OK, serde_json::json!({"user": {"name": "alice", "id": 42}}))
+            } else {
+                json(StatusCode::UNAUTHORIZED, serde_json::json!({"error": "no token"}))
+            }
+        }
+        ("GET", p) if p.starts_with("/api/users/") => {
+            json(StatusCode::OK, serde_json::json!({"id": p.trim_start_matches("/api/users/")}))
+        }
+        _ => json(StatusCode::NOT_FOUND, serde_json::json!({"error": "not found"})),
+    };
+    Ok(resp)
+}
+
+async fn start() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((s, _)) = l.accept().await else { return };
+            tokio::spawn(async move {
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(s), service_fn(api))
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+const FLOW: &str = r#"
+tests:
+  - name: Homepage loads
+    path: /
+    expect: { status: 200, body_contains: Welcome }
+  - name: API health
+    path: /api/health
+    expect: { status: 200, json: { status: healthy, /db/ok: true }, max_latency: 5s }
+  - name: Login flow
+    steps:
+      - name: login
+        method: POST
+        path: /api/login
+        json: { user: alice, password: secret }
+        expect: { status: 200, json: { /token: { exists: true } } }
+        capture: { token: /token, uid: user.id }
+      - name: profile
+        path: /api/me
+        headers: { Authorization: "Bearer ${token}" }
+        expect: { status: 200, json: { user.name: alice, user.id: 42 } }
+      - name: user by captured id
+        path: /api/users/${uid}
+        expect: { json: { id: "42" } }
+"#;
+
+#[tokio::test]
+async fn passing_multi_step_flow_with_captured_token() {
+    let base = start().await;
+    let spec = Spec::parse(FLOW, "smoke.yaml").unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    assert_eq!(out.findings.len(), 3);
+    assert_eq!(out.checks.len(), 3);
+    for f in &out.findings {
+        assert_eq!(f.outcome, Outcome::Pass, "{}: {}", f.check, f.message);
+    }
+    let flow = out.findings.iter().find(|f| f.check == "smoke.login-flow").unwrap();
+    assert_eq!(flow.evidence.len(), 3);
+    // the token is masked in the evidence (request header and login body)
+    let text = serde_json::to_string(&flow.evidence).unwrap();
+    assert!(!text.contains(TOKEN), "{text}");
+    match &flow.evidence[1] {
+        Evidence::Http { status, url, request_headers, .. } => {
+            assert_eq!(*status, Some(200));
+            assert!(url.ends_with("/api/me"));
+            assert!(request_headers.iter().any(|h| h.name == "authorization" && h.value.starts_with("Bearer tok-")));
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wrong_status_names_the_step_and_shows_expected_vs_received() {
+    let base = start().await;
+    let spec = Spec::parse(
+        "tests:\n  - name: Login flow\n    steps:\n      - name: login\n        method: POST\n        path: /api/login\n        json: { user: alice, password: wrong }\n        expect: 200\n        capture: { token: /token }\n      - name: profile\n        path: /api/me\n",
+        "smoke.yaml",
+    )
+    .unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    let f = &out.findings[0];
+    assert_eq!(f.outcome, Outcome::Fail);
+    assert!(f.message.contains("step 1/2 `login`"), "{}", f.message);
+    assert!(f.message.contains("expected status 200, received 401"), "{}", f.message);
+    assert!(matches!(f.evidence.last(), Some(Evidence::Http { status: Some(401), .. })));
+}
+
+#[tokio::test]
+async fn wrong_json_field_fails_with_the_difference() {
+    let base = start().await;
+    let spec = Spec::parse(
+        "tests:\n  - name: API health\n    path: /api/health\n    expect: { json: { status: degraded } }\n  - name: Missing field\n    path: /api/health\n    expect: { json: { /version: 2 } }\n",
+        "smoke.yaml",
+    )
+    .unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    assert_eq!(out.findings[0].outcome, Outcome::Fail);
+    assert!(
+        out.findings[0].message.contains("expected `status` = \"degraded\", received \"healthy\""),
+        "{}",
+        out.findings[0].message
+    );
+    assert_eq!(out.findings[1].outcome, Outcome::Fail);
+    assert!(out.findings[1].message.contains("received no such field"), "{}", out.findings[1].message);
+}
+
+#[tokio::test]
+async fn token_must_be_captured_before_reuse() {
+    let base = start().await;
+    // Without the capture, `${token}` is unknown: the step fails and says so.
+    let spec = Spec::parse(
+        "tests:\n  - name: Profile\n    steps:\n      - path: /api/me\n        headers: { Authorization: \"Bearer ${token}\" }\n",
+        "smoke.yaml",
+    )
+    .unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    assert_eq!(out.findings[0].outcome, Outcome::Fail);
+    assert!(out.findings[0].message.contains("`${token}` is not a captured value"), "{}", out.findings[0].message);
+    // A wrong (hard-coded) token is refused by the server: the reuse matters.
+    let spec = Spec::parse(
+        "tests:\n  - name: Profile\n    path: /api/me\n    headers: { Authorization: \"Bearer not-the-token\" }\n    expect: 200\n",
+        "smoke.yaml",
+    )
+    .unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    assert_eq!(out.findings[0].outcome, Outcome::Fail);
+}
+
+#[tokio::test]
+async fn checklist_shape_and_unreachable_service() {
+    let base = start().await;
+    let spec = Spec::parse(
+        "smoke_tests:\n  critical_paths:\n    - name: \"Homepage loads\"\n      url: \"/\"\n      expect: 200\n    - name: \"API health\"\n      url: \"/api/health\"\n      expect: { status: \"healthy\" }\n    - name: \"Auth flow\"\n      steps:\n        - Login page loads\n        - Can submit form\n",
+        "deploy.yaml",
+    )
+    .unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    let o: Vec<Outcome> = out.findings.iter().map(|f| f.outcome).collect();
+    assert_eq!(o, vec![Outcome::Pass, Outcome::Pass, Outcome::Inconclusive]);
+
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", l.local_addr().unwrap());
+    drop(l);
+    let out = run(&spec, Some(&dead)).await.unwrap();
+    assert_eq!(out.findings[0].outcome, Outcome::Fail);
+    assert!(out.findings[0].message.contains("connect error"), "{}", out.findings[0].message);
+    // No base URL at all: a clear failure, not a pass.
+    let out = run(&spec, None).await.unwrap();
+    assert!(out.findings[0].message.contains("no base URL"), "{}", out.findings[0].message);
+}
