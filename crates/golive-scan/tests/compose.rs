@@ -81,6 +81,22 @@ fn good_compose_passes() {
 }
 
 #[test]
+fn compose_healthcheck_covers_the_dockerfile_it_builds() {
+    let fs = audit(&fixture("compose-good"));
+    let hc: Vec<&Finding> = of(&fs, "docker.healthcheck")
+        .into_iter()
+        .filter(|f| f.primary_location().map(|(p, _)| p) == Some("worker/Dockerfile"))
+        .collect();
+    assert_eq!(hc.len(), 1);
+    assert_eq!(hc[0].outcome, Outcome::NotApplicable, "{hc:#?}");
+    assert!(hc[0].message.contains("compose service `worker`"));
+    assert_eq!(
+        service(&fs, "compose.healthcheck", "worker").outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
 fn bad_compose_fails_with_lines() {
     let fs = audit(&fixture("compose-bad"));
     // The override file is malformed YAML: a finding with its file and line.

@@ -397,3 +397,49 @@ fn env_default(v: &str) -> Option<String> {
         .or_else(|| rest.strip_prefix('-'))
         .map(str::to_string)
 }
+
+/// A compose service that declares a healthcheck and is built from a Dockerfile of the
+/// repository.
+#[derive(Debug, Clone)]
+pub struct CheckedBuild {
+    pub dockerfile: String,
+    pub service: String,
+    pub path: String,
+    pub line: u32,
+}
+
+/// The Dockerfiles whose images compose runs with a healthcheck of its own.
+pub fn healthchecked_builds(files: &[ComposeFile]) -> Vec<CheckedBuild> {
+    let mut out = Vec::new();
+    for f in files {
+        let Some(services) = f
+            .parsed
+            .as_ref()
+            .ok()
+            .and_then(|v| v.get("services"))
+            .and_then(Value::as_mapping)
+        else {
+            continue;
+        };
+        for (name, svc) in services {
+            let Some(name) = s(Some(name)) else { continue };
+            let hc = svc.get("healthcheck");
+            let declared = hc.is_some_and(|h| {
+                h.get("test").is_some() && h.get("disable").and_then(Value::as_bool) != Some(true)
+            });
+            if let (true, Some(df)) = (
+                declared,
+                svc.get("build").and_then(|b| build_dockerfile(&f.path, b)),
+            ) {
+                let line = service_line(&f.text, &name);
+                out.push(CheckedBuild {
+                    dockerfile: df,
+                    service: name,
+                    path: f.path.clone(),
+                    line,
+                });
+            }
+        }
+    }
+    out
+}

@@ -3,6 +3,7 @@
 //! ADD of local files, shell-form CMD/ENTRYPOINT, apt/apk hygiene, `curl | sh`, secrets in
 //! ENV/ARG and SSH exposed.
 
+use super::compose::CheckedBuild;
 use super::dockerfile::{self, Dockerfile, ImageRef, Instruction, Pin, Stage};
 use super::k8s::K8sSummary;
 use super::{finding_at, lowered_for};
@@ -143,7 +144,12 @@ impl<'a> Analysed<'a> {
 }
 
 /// Docker findings for the repository.
-pub fn findings(files: &[ParsedDockerfile], repo: &Repo, k8s: &K8sSummary) -> Vec<Finding> {
+pub fn findings(
+    files: &[ParsedDockerfile],
+    repo: &Repo,
+    k8s: &K8sSummary,
+    compose: &[CheckedBuild],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     // Dockerfiles the walk could not read (binary, too large, unreadable).
     let unreadable: Vec<_> = repo
@@ -241,7 +247,14 @@ pub fn findings(files: &[ParsedDockerfile], repo: &Repo, k8s: &K8sSummary) -> Ve
         let mut local = Vec::new();
         non_root(&a, &mut local);
         pinned(&a, &mut local);
-        healthcheck(&a, k8s, repo, files.len() + unreadable.len(), &mut local);
+        healthcheck(
+            &a,
+            k8s,
+            compose,
+            repo,
+            files.len() + unreadable.len(),
+            &mut local,
+        );
         dockerignore(&a, repo, &mut local);
         add_local(&a, &mut local);
         exec_form(&a, &mut local);
@@ -530,6 +543,7 @@ fn image_names(path: &str, repo: &Repo) -> Vec<String> {
 fn healthcheck(
     a: &Analysed,
     k8s: &K8sSummary,
+    compose: &[CheckedBuild],
     repo: &Repo,
     dockerfiles: usize,
     out: &mut Vec<Finding>,
@@ -564,7 +578,18 @@ fn healthcheck(
         .find(|p| names.iter().any(|n| n == &p.image_basename));
     let only = dockerfiles == 1 && k8s.containers > 0 && k8s.containers == k8s.probed.len();
     let final_stage = &a.stages[a.chain[0]];
-    if let Some(p) = by_name {
+    if let Some(c) = compose.iter().find(|c| c.dockerfile == a.path()) {
+        out.push(stage_at(
+            id,
+            Outcome::NotApplicable,
+            format!(
+                "no HEALTHCHECK in the image, but compose service `{}` ({}:{}) defines one",
+                c.service, c.path, c.line
+            ),
+            a,
+            final_stage,
+        ));
+    } else if let Some(p) = by_name {
         out.push(stage_at(
             id,
             Outcome::NotApplicable,
@@ -907,12 +932,27 @@ pub fn secret_name(name: &str) -> bool {
         "CREDENTIAL",
         "AUTH_KEY",
     ];
-    let not_secret = [
-        "_FILE", "_PATH", "_URL_VAR", "_NAME", "_HEADER", "_LENGTH", "_TTL",
+    // Names that hold settings about a secret rather than the secret itself.
+    const NOT_SECRET: &[&str] = &[
+        "_FILE",
+        "_PATH",
+        "_DIR",
+        "_NAME",
+        "_HEADER",
+        "_LENGTH",
+        "_TTL",
+        "_EXPIRY",
+        "_URL",
+        "_URI",
+        "_ENDPOINT",
+        "_HOST",
+        "_PORT",
+        "_ENABLED",
+        "_TIMEOUT",
+        "_SECONDS",
+        "_REF",
     ];
-    WORDS.iter().any(|w| u.contains(w))
-        && !not_secret.iter().any(|s| u.ends_with(s))
-        && !u.ends_with("_EXPIRY")
+    WORDS.iter().any(|w| u.contains(w)) && !NOT_SECRET.iter().any(|s| u.ends_with(s))
 }
 
 /// Whether a value is a placeholder or a reference rather than a literal secret.
@@ -939,6 +979,10 @@ pub fn placeholder_value(v: &str) -> bool {
                 | "xxx"
         )
         || l.chars().all(|c| c == 'x' || c == '*')
+        // A file path or a number is a setting, not a secret.
+        || l.starts_with('/')
+        || l.starts_with("./")
+        || l.chars().all(|c| c.is_ascii_digit())
 }
 
 fn secrets_in_env(a: &Analysed, out: &mut Vec<Finding>) {

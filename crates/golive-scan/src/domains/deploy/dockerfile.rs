@@ -304,7 +304,25 @@ fn heredoc_markers(line: &str) -> Vec<(bool, String)> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    let mut quote: Option<u8> = None;
     while i + 2 < bytes.len() {
+        match (quote, bytes[i]) {
+            (None, q @ (b'"' | b'\'')) => {
+                quote = Some(q);
+                i += 1;
+                continue;
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                i += 1;
+                continue;
+            }
+            (Some(_), _) => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
         if bytes[i] == b'<' && bytes[i + 1] == b'<' && (i == 0 || bytes[i - 1] != b'<') {
             let mut j = i + 2;
             if bytes.get(j) == Some(&b'<') {
@@ -480,6 +498,9 @@ pub fn parse(text: &str) -> Dockerfile {
                         format!("heredoc `<<{delim}` is never closed (no line `{delim}`)"),
                         raw,
                     );
+                    // Read what follows as instructions again, so the rest is still checked.
+                    i = body_line as usize - 1;
+                    break;
                 }
                 heredocs.push(Heredoc {
                     delimiter: delim,
@@ -530,13 +551,65 @@ pub fn parse(text: &str) -> Dockerfile {
 /// `Containerfile`).
 pub fn is_dockerfile_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n == "dockerfile"
-        || n == "containerfile"
-        || (n.starts_with("dockerfile.") && !n.ends_with(".dockerignore"))
-        || n.starts_with("containerfile.") && !n.ends_with(".dockerignore")
-        || n.ends_with(".dockerfile")
-        || n.ends_with(".containerfile")
+    if n == "dockerfile" || n == "containerfile" {
+        return true;
+    }
+    let suffix = n
+        .strip_prefix("dockerfile.")
+        .or_else(|| n.strip_prefix("containerfile."));
+    match suffix {
+        // `Dockerfile.prod`, `Dockerfile.api`; not the parser's own source (`dockerfile.rs`),
+        // templates (`Dockerfile.j2`) or per-Dockerfile ignore files.
+        Some(s) => !NOT_DOCKERFILE_EXT.contains(&s.rsplit('.').next().unwrap_or(s)),
+        None => n.ends_with(".dockerfile") || n.ends_with(".containerfile"),
+    }
 }
+
+/// Extensions that make `Dockerfile.EXT` something else than a Dockerfile.
+const NOT_DOCKERFILE_EXT: &[&str] = &[
+    "dockerignore",
+    "rs",
+    "go",
+    "py",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "java",
+    "kt",
+    "rb",
+    "php",
+    "cs",
+    "c",
+    "h",
+    "cpp",
+    "sh",
+    "md",
+    "rst",
+    "txt",
+    "adoc",
+    "html",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "xml",
+    "lock",
+    "j2",
+    "jinja",
+    "jinja2",
+    "tmpl",
+    "tpl",
+    "template",
+    "erb",
+    "mustache",
+    "hbs",
+    "gotmpl",
+    "orig",
+    "bak",
+    "swp",
+    "snap",
+];
 
 /// A Docker image reference split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -657,8 +730,24 @@ mod tests {
         );
         let g = parse("\u{fffd}\u{fffd}ELF\u{1}\u{2}\n\\\\\\\n\\");
         assert!(!g.errors.is_empty());
-        let h = parse("FROM a:1\nRUN <<EOF\necho\n");
+        let h = parse("FROM a:1\nRUN <<EOF\necho\nUSER app\n");
         assert!(h.errors[0].message.contains("never closed"));
+        assert_eq!(
+            h.instructions.last().map(|i| i.keyword.as_str()),
+            Some("USER")
+        );
+        let quoted = parse("FROM a:1\nRUN echo \"a <<b\" 'c <<d'\nUSER app\n");
+        assert!(quoted.errors.is_empty(), "{:?}", quoted.errors);
+        assert!(quoted.instructions[1].heredocs.is_empty());
+        let flags = parse("FROM --platform=$BUILDPLATFORM golang:1.23 AS build\n");
+        assert_eq!(flags.stages()[0].image, "golang:1.23");
+        assert_eq!(flags.stages()[0].name.as_deref(), Some("build"));
+        assert!(is_dockerfile_name("Dockerfile.prod"));
+        assert!(is_dockerfile_name("api.Dockerfile"));
+        assert!(is_dockerfile_name("Containerfile"));
+        assert!(!is_dockerfile_name("dockerfile.rs"));
+        assert!(!is_dockerfile_name("Dockerfile.j2"));
+        assert!(!is_dockerfile_name("Dockerfile.dockerignore"));
         let before = parse("RUN echo\nFROM a:1\n");
         assert!(before.errors[0].message.contains("before the first FROM"));
     }

@@ -30,7 +30,14 @@ pub const CHECKS: &[&str] = &[
 ];
 
 /// Kinds judged as workloads.
-const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+const WORKLOADS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Rollout",
+];
 
 /// Image names (last path component, prefix match) of databases.
 const DATABASES: &[&str] = &[
@@ -190,6 +197,15 @@ pub fn read(path: &str, text: &str) -> Option<K8sFile> {
             }
         }
     }
+    // A templated manifest (Helm outside `templates/`, Jinja, gomplate…) is not YAML until
+    // rendered: skipped with a note rather than reported as broken.
+    if !file.errors.is_empty() && text.contains("{{") && text.contains("}}") {
+        return Some(K8sFile {
+            path: path.to_string(),
+            helm: true,
+            ..Default::default()
+        });
+    }
     // Plain YAML that is not Kubernetes at all (no kind/apiVersion in any document) is ignored,
     // unless it failed to parse and mentions both keys.
     let any_k8s = file.docs.iter().any(|d| {
@@ -322,11 +338,14 @@ impl Workload<'_> {
     fn long_running(&self) -> bool {
         matches!(
             self.obj.kind.as_str(),
-            "Deployment" | "StatefulSet" | "DaemonSet"
+            "Deployment" | "StatefulSet" | "DaemonSet" | "Rollout"
         )
     }
     fn scalable(&self) -> bool {
-        matches!(self.obj.kind.as_str(), "Deployment" | "StatefulSet")
+        matches!(
+            self.obj.kind.as_str(),
+            "Deployment" | "StatefulSet" | "Rollout"
+        )
     }
     fn app_containers(&self) -> impl Iterator<Item = &Container<'_>> {
         self.containers.iter().filter(|c| !c.init)
@@ -547,7 +566,7 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
         .collect();
     let helm_note = (!helm.is_empty()).then(|| {
         Evidence::note(format!(
-            "{} Helm template(s) skipped (render them with `helm template` and audit the \
+            "{} Helm or other templated manifest(s) skipped (render them, e.g. `helm template`, and audit the \
              output): {}",
             helm.len(),
             helm.iter()

@@ -112,7 +112,8 @@ impl Domain for Deploy {
             Some(docker::final_healthcheck(&d.df))
         };
         out.extend(compose::findings(&compose_files, &has_hc));
-        out.extend(docker::findings(&dockerfiles, repo, &summary));
+        let checked = compose::healthchecked_builds(&compose_files);
+        out.extend(docker::findings(&dockerfiles, repo, &summary, &checked));
         out
     }
 }
