@@ -18,9 +18,13 @@ use serde::{Deserialize, Serialize};
 /// Why a report file could not be compared.
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    #[error("{origin}: not a golive JSON report: {message} (write one with `golive audit --format json > report.json`)")]
+    #[error(
+        "{origin}: not a golive JSON report: {message} (write one with `golive audit --format json > report.json`)"
+    )]
     NotJson { origin: String, message: String },
-    #[error("{origin}: report schema `{found}` is not supported (expected `{expected}`); re-run golive with this version to produce a comparable report")]
+    #[error(
+        "{origin}: report schema `{found}` is not supported (expected `{expected}`); re-run golive with this version to produce a comparable report"
+    )]
     Schema {
         origin: String,
         found: String,
@@ -32,11 +36,10 @@ pub enum DiffError {
 
 /// Parses a JSON report and checks its schema version. `origin` names the file in messages.
 pub fn parse_report(text: &str, origin: &str) -> Result<Report, DiffError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| DiffError::NotJson {
-            origin: origin.to_string(),
-            message: e.to_string(),
-        })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| DiffError::NotJson {
+        origin: origin.to_string(),
+        message: e.to_string(),
+    })?;
     let schema = match value.get("schema") {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),

@@ -1,15 +1,36 @@
 //! # golive-report
 //!
 //! Renderers: they draw a [`Report`] and never inspect files or services. [`render`] turns a
-//! report into one [`Format`]; the CLI writes the result to stdout or to files.
+//! report into one [`Format`] (terminal, JSON, SARIF 2.1.0, JUnit XML, Markdown, HTML);
+//! [`render_diff`] draws the comparison of two reports; the CLI writes the result to stdout or
+//! to files.
+//!
+//! ```
+//! use golive_core::{Catalog, Config, Finding, Outcome, ReportBuilder, Target};
+//! use golive_report::{render, Format, RenderOptions};
+//! let catalog = Catalog::builtin();
+//! let mut b = ReportBuilder::new(Target { name: "demo".into(), ..Default::default() });
+//! b.collector("scan", vec![Finding::new(catalog.check("docs.readme"), Outcome::Fail, "no README")]);
+//! let report = b.build(catalog, &Config::default());
+//! let text = render(&report, Format::Markdown, &RenderOptions::default()).unwrap();
+//! assert!(text.contains("docs.readme"));
+//! ```
 
 mod catalog;
+mod diffview;
 mod explain;
+mod html;
+mod junit;
+mod markdown;
+mod sarif;
+mod terminal;
+mod util;
 
 pub use catalog::{catalog_markdown, catalog_text, explain_check, wrap};
 pub use explain::explain_policy;
 
 use golive_core::Report;
+use golive_core::diff::ReportDiff;
 use std::fmt;
 use std::str::FromStr;
 
@@ -77,6 +98,9 @@ pub struct RenderOptions {
     pub width: usize,
     /// Show passing checks and every location.
     pub verbose: bool,
+    /// The exit code the run ends with, recorded in SARIF's `invocation` (default: 2 for
+    /// NO-GO, 0 otherwise).
+    pub exit_code: Option<u8>,
 }
 
 impl Default for RenderOptions {
@@ -85,6 +109,7 @@ impl Default for RenderOptions {
             color: false,
             width: 100,
             verbose: false,
+            exit_code: None,
         }
     }
 }
@@ -102,9 +127,39 @@ pub fn render(
     format: Format,
     opts: &RenderOptions,
 ) -> Result<String, RenderError> {
-    let _ = opts;
+    let json = |v: &dyn Fn() -> serde_json::Result<String>| {
+        v().map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| RenderError::Failed {
+            format,
+            message: e.to_string(),
+        })
+    };
     match format {
-        Format::Json => serde_json::to_string_pretty(report)
+        Format::Terminal => Ok(terminal::render(report, opts)),
+        Format::Json => json(&|| serde_json::to_string_pretty(report)),
+        Format::Sarif => {
+            let log = sarif::render(report, opts);
+            json(&|| serde_json::to_string_pretty(&log))
+        }
+        Format::Junit => Ok(junit::render(report)),
+        Format::Markdown => Ok(markdown::render(report)),
+        Format::Html => Ok(html::render(report, opts.verbose)),
+    }
+}
+
+/// Renders the comparison of two reports (`golive diff`): terminal, JSON or Markdown.
+pub fn render_diff(
+    diff: &ReportDiff,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<String, RenderError> {
+    match format {
+        Format::Terminal => Ok(diffview::terminal(diff, opts)),
+        Format::Markdown => Ok(diffview::markdown(diff)),
+        Format::Json => serde_json::to_string_pretty(diff)
             .map(|mut s| {
                 s.push('\n');
                 s
@@ -115,7 +170,7 @@ pub fn render(
             }),
         other => Err(RenderError::Failed {
             format: other,
-            message: "this format is not available in this build".into(),
+            message: "a diff is drawn as terminal, json or markdown".into(),
         }),
     }
 }

@@ -82,12 +82,17 @@ impl OutputArgs {
             color: stdout_tty && !no_color_env && !self.no_color,
             width,
             verbose: self.verbose,
+            exit_code: None,
         }
     }
 
     /// Writes every requested output and returns the exit code for the verdict.
     pub fn emit(&self, report: &Report, config: &Config) -> Result<u8> {
-        let opts = self.render_options();
+        let code = self.exit_code(report, config);
+        let opts = RenderOptions {
+            exit_code: Some(code),
+            ..self.render_options()
+        };
         for (format, path) in &self.output {
             let file_opts = golive_report::RenderOptions {
                 color: false,
@@ -112,7 +117,7 @@ impl OutputArgs {
         // A closed pipe (`golive audit | head`) is not an error worth a stack of messages.
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
-        Ok(self.exit_code(report, config))
+        Ok(code)
     }
 
     pub fn exit_code(&self, report: &Report, config: &Config) -> u8 {

@@ -12,9 +12,11 @@ fn has(stacks: &[Stack], language: &str) -> bool {
 }
 
 fn has_framework(stacks: &[Stack], framework: &str) -> bool {
-    stacks
-        .iter()
-        .any(|s| s.frameworks.iter().any(|f| f.eq_ignore_ascii_case(framework)))
+    stacks.iter().any(|s| {
+        s.frameworks
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(framework))
+    })
 }
 
 /// Quotes a string as a TOML basic string.

@@ -1,0 +1,572 @@
+//! The terminal report: header, verdict, categories with their findings, action plan,
+//! suppressed findings, notices. ANSI colour only when asked; wrapped to the given width.
+
+use crate::RenderOptions;
+use crate::util::{
+    category_score, display_width, needs_attention, score_text, severity_label, truncate, wrap_at,
+};
+use golive_core::{Category, Decision, Evidence, Finding, Outcome, Report, Severity};
+use std::fmt::Write;
+
+/// ANSI styling that is a no-op when colour is off.
+#[derive(Clone, Copy)]
+pub(crate) struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    pub(crate) fn new(on: bool) -> Self {
+        Paint { on }
+    }
+    pub(crate) fn sgr(&self, code: &str, s: &str) -> String {
+        if self.on && !s.is_empty() {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    pub(crate) fn bold(&self, s: &str) -> String {
+        self.sgr("1", s)
+    }
+    pub(crate) fn dim(&self, s: &str) -> String {
+        self.sgr("2", s)
+    }
+    pub(crate) fn red(&self, s: &str) -> String {
+        self.sgr("31", s)
+    }
+    pub(crate) fn green(&self, s: &str) -> String {
+        self.sgr("32", s)
+    }
+    pub(crate) fn yellow(&self, s: &str) -> String {
+        self.sgr("33", s)
+    }
+    pub(crate) fn cyan(&self, s: &str) -> String {
+        self.sgr("36", s)
+    }
+    pub(crate) fn decision(&self, d: Decision, s: &str) -> String {
+        match d {
+            Decision::Go => self.sgr("1;30;42", s),
+            Decision::Attention => self.sgr("1;30;43", s),
+            Decision::NoGo => self.sgr("1;97;41", s),
+        }
+    }
+    pub(crate) fn decision_fg(&self, d: Decision, s: &str) -> String {
+        match d {
+            Decision::Go => self.sgr("1;32", s),
+            Decision::Attention => self.sgr("1;33", s),
+            Decision::NoGo => self.sgr("1;31", s),
+        }
+    }
+    pub(crate) fn severity(&self, sev: Severity, s: &str) -> String {
+        match sev {
+            Severity::Critical => self.sgr("1;31", s),
+            Severity::High => self.sgr("31", s),
+            Severity::Medium => self.sgr("33", s),
+            Severity::Low => self.sgr("36", s),
+        }
+    }
+    pub(crate) fn score(&self, score: Option<f64>, s: &str) -> String {
+        match score {
+            None => self.dim(s),
+            Some(v) if v >= 80.0 => self.green(s),
+            Some(v) if v >= 60.0 => self.yellow(s),
+            Some(_) => self.red(s),
+        }
+    }
+}
+
+fn outcome_mark(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "✓",
+        Outcome::Fail => "✗",
+        Outcome::Warn => "!",
+        Outcome::NotApplicable => "–",
+        Outcome::Inconclusive => "?",
+        Outcome::Manual => "☐",
+        Outcome::Error => "⚠",
+    }
+}
+
+fn paint_mark(p: &Paint, o: Outcome, sev: Severity) -> String {
+    let m = outcome_mark(o);
+    match o {
+        Outcome::Pass => p.green(m),
+        Outcome::Fail | Outcome::Manual => p.severity(sev, m),
+        Outcome::Warn | Outcome::Inconclusive => p.yellow(m),
+        Outcome::Error => p.red(m),
+        Outcome::NotApplicable => p.dim(m),
+    }
+}
+
+/// A bar of `width` cells for a 0–100 score (`n/a` draws an empty dotted bar).
+pub(crate) fn bar(p: &Paint, score: Option<f64>, width: usize) -> String {
+    match score {
+        None => p.dim(&"·".repeat(width)),
+        Some(v) => {
+            let eighths = ((v.clamp(0.0, 100.0) / 100.0) * (width * 8) as f64).round() as usize;
+            let full = eighths / 8;
+            let part = eighths % 8;
+            let mut s = "█".repeat(full);
+            if part > 0 && full < width {
+                s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][part - 1]);
+            }
+            let used = full + usize::from(part > 0 && full < width);
+            let rest = "░".repeat(width.saturating_sub(used));
+            format!("{}{}", p.score(score, &s), p.dim(&rest))
+        }
+    }
+}
+
+const MAX_FINDINGS_PER_CHECK: usize = 5;
+const MAX_EVIDENCE: usize = 3;
+
+/// Renders the terminal report.
+pub fn render(report: &Report, opts: &RenderOptions) -> String {
+    let p = Paint::new(opts.color);
+    let width = opts.width.clamp(40, 240);
+    let mut o = String::new();
+
+    header(&mut o, report, &p, width);
+    verdict(&mut o, report, &p, width);
+    categories(&mut o, report, &p, width, opts.verbose);
+    action_plan(&mut o, report, &p, width);
+    suppressed(&mut o, report, &p, width);
+    footer(&mut o, report, &p, width, opts.verbose);
+    o
+}
+
+fn header(o: &mut String, r: &Report, p: &Paint, width: usize) {
+    let _ = writeln!(
+        o,
+        "{} {} {}",
+        p.bold("golive"),
+        p.dim("·"),
+        p.bold(&truncate(&r.target.name, width.saturating_sub(10)))
+    );
+    let field = |o: &mut String, k: &str, v: &str| {
+        let _ = writeln!(
+            o,
+            "  {} {}",
+            p.dim(&format!("{k:<10}")),
+            wrap_at(v, width, 13, "             ")
+        );
+    };
+    if let Some(path) = &r.target.path {
+        field(o, "path", path);
+    }
+    if let Some(url) = &r.target.url {
+        field(o, "url", url);
+    }
+    let stacks = if r.target.stacks.is_empty() {
+        "none detected".to_string()
+    } else {
+        r.target
+            .stacks
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    field(o, "stacks", &stacks);
+    let collectors = if r.collectors.is_empty() {
+        "none".to_string()
+    } else {
+        r.collectors.join(", ")
+    };
+    field(o, "collectors", &collectors);
+    field(
+        o,
+        "time",
+        &format!("{}  ({} {})", r.generated_at, r.tool.name, r.tool.version),
+    );
+    o.push('\n');
+}
+
+fn verdict(o: &mut String, r: &Report, p: &Paint, width: usize) {
+    let d = r.verdict.decision;
+    let badge = p.decision(d, &format!(" {} ", d.as_str()));
+    let score = match r.score {
+        Some(s) => format!("score {}/100", score_text(Some(s))),
+        None => "score n/a".to_string(),
+    };
+    let _ = writeln!(
+        o,
+        "{badge}  {}  {}",
+        p.bold(&p.score(r.score, &score)),
+        p.dim("·")
+    );
+    // Readiness on its own line so it wraps cleanly.
+    let _ = writeln!(o, "  {}", wrap_at(&r.readiness, width, 2, "  "));
+    for reason in &r.verdict.reasons {
+        let _ = writeln!(
+            o,
+            "  {} {}",
+            p.decision_fg(d, "•"),
+            wrap_at(reason, width, 4, "    ")
+        );
+    }
+    o.push('\n');
+}
+
+fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
+    let _ = writeln!(o, "{}", p.bold("Categories"));
+    let bar_w = if width >= 80 { 24 } else { 12 };
+    let mut not_assessed = Vec::new();
+    for cat in Category::ALL {
+        let results: Vec<_> = r.results.iter().filter(|x| x.category == cat).collect();
+        let sup = r
+            .suppressed
+            .iter()
+            .filter(|f| r.check(&f.check).is_some_and(|c| c.category == cat))
+            .count();
+        if results.is_empty() && sup == 0 {
+            not_assessed.push(cat.title());
+            continue;
+        }
+        let score = category_score(r, cat).and_then(|c| c.score);
+        let counts = category_score(r, cat).map(|c| c.counts.clone());
+        let mut tally = Vec::new();
+        if let Some(c) = &counts {
+            for (n, label) in [
+                (c.fail + c.manual, "failing"),
+                (c.warn, "warn"),
+                (c.error, "error"),
+                (c.inconclusive, "inconclusive"),
+                (c.pass, "pass"),
+                (c.not_applicable, "n/a"),
+            ] {
+                if n > 0 {
+                    tally.push(format!("{n} {label}"));
+                }
+            }
+        }
+        if sup > 0 {
+            tally.push(format!("{sup} suppressed"));
+        }
+        let _ = writeln!(
+            o,
+            "  {:<14} {} {:>4}  {}",
+            cat.title(),
+            bar(p, score, bar_w),
+            p.score(score, &score_text(score)),
+            p.dim(&tally.join(" · "))
+        );
+        // Findings of this category.
+        for res in &results {
+            let show = verbose || needs_attention(res.outcome);
+            if !show {
+                continue;
+            }
+            check_block(
+                o,
+                r,
+                p,
+                width,
+                &res.check,
+                res.outcome,
+                res.severity,
+                verbose,
+            );
+        }
+    }
+    if !not_assessed.is_empty() {
+        let _ = writeln!(
+            o,
+            "  {}",
+            p.dim(&wrap_at(
+                &format!("not assessed: {}", not_assessed.join(", ")),
+                width,
+                2,
+                "  "
+            ))
+        );
+    }
+    o.push('\n');
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_block(
+    o: &mut String,
+    r: &Report,
+    p: &Paint,
+    width: usize,
+    id: &str,
+    outcome: Outcome,
+    severity: Severity,
+    verbose: bool,
+) {
+    let title = r.check(id).map(|c| c.title.as_str()).unwrap_or(id);
+    let label = format!("{:<8}", severity_label(severity));
+    let _ = writeln!(
+        o,
+        "    {} {} {}  {}",
+        paint_mark(p, outcome, severity),
+        p.severity(severity, &label),
+        p.bold(id),
+        p.dim(&truncate(
+            title,
+            width.saturating_sub(17 + display_width(id)).max(8)
+        ))
+    );
+    let shown: Vec<&Finding> = r
+        .findings_of(id)
+        .filter(|f| verbose || needs_attention(f.outcome))
+        .collect();
+    let limit = if verbose {
+        usize::MAX
+    } else {
+        MAX_FINDINGS_PER_CHECK
+    };
+    let indent = "               ";
+    for f in shown.iter().take(limit) {
+        let mark = if f.outcome == outcome {
+            " ".to_string()
+        } else {
+            paint_mark(p, f.outcome, f.severity)
+        };
+        let _ = writeln!(
+            o,
+            "             {mark} {}",
+            wrap_at(&f.message, width, 15, indent)
+        );
+        evidence_lines(o, f, p, width, verbose);
+    }
+    if shown.len() > limit {
+        let _ = writeln!(
+            o,
+            "               {}",
+            p.dim(&format!(
+                "… and {} more (--verbose shows all)",
+                shown.len() - limit
+            ))
+        );
+    }
+}
+
+fn evidence_lines(o: &mut String, f: &Finding, p: &Paint, width: usize, verbose: bool) {
+    let limit = if verbose { usize::MAX } else { MAX_EVIDENCE };
+    let indent = "                 ";
+    for e in f.evidence.iter().take(limit) {
+        match e {
+            Evidence::File { snippet, .. } => {
+                let _ = writeln!(o, "               {} {}", p.dim("at"), p.cyan(&e.locator()));
+                if let Some(s) = snippet.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                    let _ = writeln!(
+                        o,
+                        "                 {} {}",
+                        p.dim("│"),
+                        p.dim(&truncate(s, width.saturating_sub(20).max(20)))
+                    );
+                }
+            }
+            Evidence::Http {
+                elapsed_ms,
+                body_excerpt,
+                ..
+            } => {
+                let mut line = e.locator();
+                if let Some(ms) = elapsed_ms {
+                    line.push_str(&format!(" ({ms:.0} ms)"));
+                }
+                let _ = writeln!(
+                    o,
+                    "               {} {}",
+                    p.dim("http"),
+                    p.cyan(&wrap_at(&line, width, 20, indent))
+                );
+                if verbose && let Some(b) = body_excerpt.as_deref().filter(|b| !b.trim().is_empty())
+                {
+                    let _ = writeln!(
+                        o,
+                        "                 {} {}",
+                        p.dim("│"),
+                        p.dim(&truncate(b.trim(), width.saturating_sub(20).max(20)))
+                    );
+                }
+            }
+            Evidence::Metric { .. } => {
+                let _ = writeln!(
+                    o,
+                    "               {} {}",
+                    p.dim("metric"),
+                    wrap_at(&e.locator(), width, 22, indent)
+                );
+            }
+            Evidence::Command { .. } => {
+                let _ = writeln!(
+                    o,
+                    "               {} {}",
+                    p.dim("ran"),
+                    wrap_at(&e.locator(), width, 19, indent)
+                );
+            }
+            Evidence::SignOff { note, expires, .. } => {
+                let mut line = e.locator();
+                if let Some(x) = expires {
+                    line.push_str(&format!(", expires {x}"));
+                }
+                if let Some(n) = note {
+                    line.push_str(&format!(": {n}"));
+                }
+                let _ = writeln!(
+                    o,
+                    "               {} {}",
+                    p.dim("sign-off"),
+                    wrap_at(&line, width, 24, indent)
+                );
+            }
+            Evidence::Note { text } => {
+                let _ = writeln!(
+                    o,
+                    "               {}",
+                    p.dim(&wrap_at(text, width, 15, "               "))
+                );
+            }
+        }
+    }
+    if f.evidence.len() > limit {
+        let _ = writeln!(
+            o,
+            "               {}",
+            p.dim(&format!("… {} more location(s)", f.evidence.len() - limit))
+        );
+    }
+}
+
+fn action_plan(o: &mut String, r: &Report, p: &Paint, width: usize) {
+    if r.action_plan.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "{}", p.bold("Action plan"));
+    let mut n = 0;
+    for phase in &r.action_plan {
+        let _ = writeln!(o, "  {}", p.bold(&wrap_at(&phase.title, width, 2, "    ")));
+        for item in &phase.items {
+            n += 1;
+            let num = format!("{n:>2}.");
+            let occ = if item.occurrences > 1 {
+                format!(" ({} places)", item.occurrences)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                o,
+                "  {} {} {} {}{}",
+                p.dim(&num),
+                p.severity(item.severity, severity_label(item.severity)),
+                p.bold(&item.check),
+                wrap_at(
+                    &item.title,
+                    width,
+                    8 + severity_label(item.severity).len() + item.check.len(),
+                    "      "
+                ),
+                p.dim(&occ)
+            );
+            if !item.remediation.trim().is_empty() {
+                let _ = writeln!(
+                    o,
+                    "      {}",
+                    wrap_at(item.remediation.trim(), width, 6, "      ")
+                );
+            }
+            if !item.locations.is_empty() {
+                let shown: Vec<&str> = item.locations.iter().take(3).map(String::as_str).collect();
+                let more = if item.occurrences > shown.len() {
+                    format!(" … +{}", item.occurrences - shown.len())
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    o,
+                    "      {} {}{}",
+                    p.dim("where:"),
+                    p.cyan(&wrap_at(&shown.join(", "), width, 13, "             ")),
+                    p.dim(&more)
+                );
+            }
+        }
+    }
+    o.push('\n');
+}
+
+fn suppressed(o: &mut String, r: &Report, p: &Paint, width: usize) {
+    if r.suppressed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "{} {}",
+        p.bold("Suppressed"),
+        p.dim(&format!("({}; listed, not scored)", r.suppressed.len()))
+    );
+    for f in &r.suppressed {
+        let Some(s) = &f.suppressed else { continue };
+        let loc = f
+            .evidence
+            .first()
+            .map(|e| format!(" at {}", e.locator()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {} {} {}{}",
+            p.dim("~"),
+            p.severity(f.severity, severity_label(f.severity)),
+            p.bold(&f.check),
+            p.cyan(&loc)
+        );
+        let mut why = format!("“{}”", s.reason.trim());
+        let mut origin = vec![s.source.clone()];
+        if let Some(l) = &s.location {
+            origin.push(l.clone());
+        }
+        if let Some(x) = &s.expires {
+            origin.push(format!("expires {x}"));
+        }
+        why.push_str(&format!(" — {}", origin.join(", ")));
+        let _ = writeln!(o, "      {}", p.dim(&wrap_at(&why, width, 6, "      ")));
+    }
+    o.push('\n');
+}
+
+fn footer(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
+    if !r.disabled.is_empty() {
+        let _ = writeln!(
+            o,
+            "{} {}",
+            p.dim("Disabled in golive.toml:"),
+            wrap_at(&r.disabled.join(", "), width, 25, "  ")
+        );
+    }
+    if !r.notices.is_empty() {
+        let _ = writeln!(o, "{}", p.bold("Notices"));
+        for n in &r.notices {
+            let _ = writeln!(o, "  {} {}", p.yellow("!"), wrap_at(n, width, 4, "    "));
+        }
+    }
+    if !r.skipped.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            p.dim(&format!(
+                "Skipped {} file(s) (binary, too large or unreadable){}",
+                r.skipped.len(),
+                if verbose {
+                    ":"
+                } else {
+                    "; --verbose lists them."
+                }
+            ))
+        );
+        if verbose {
+            for s in &r.skipped {
+                let _ = writeln!(
+                    o,
+                    "  {} {}",
+                    p.cyan(&s.path),
+                    p.dim(&format!("— {}", s.reason))
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Small helpers shared by the renderers.
+
+use golive_core::{Category, CategoryScore, Outcome, Report, Severity};
+
+/// `87` or `n/a`.
+pub fn score_text(s: Option<f64>) -> String {
+    match s {
+        Some(v) => format!("{:.0}", v.clamp(0.0, 100.0)),
+        None => "n/a".to_string(),
+    }
+}
+
+/// `+12`, `−3`, `±0`, or `n/a`.
+pub fn delta_text(d: Option<f64>) -> String {
+    match d {
+        Some(v) if v.round() > 0.0 => format!("+{:.0}", v),
+        Some(v) if v.round() < 0.0 => format!("−{:.0}", -v),
+        Some(_) => "±0".to_string(),
+        None => "n/a".to_string(),
+    }
+}
+
+/// Outcomes a reader must look at (everything but pass and not-applicable).
+pub fn needs_attention(o: Outcome) -> bool {
+    !matches!(o, Outcome::Pass | Outcome::NotApplicable)
+}
+
+/// The category scores that have at least one scored or reported result.
+pub fn category_score(report: &Report, c: Category) -> Option<&CategoryScore> {
+    report.categories.iter().find(|s| s.category == c)
+}
+
+/// Whether any result of a category exists (scored or not).
+pub fn category_has_results(report: &Report, c: Category) -> bool {
+    report.results.iter().any(|r| r.category == c)
+}
+
+/// The short upper-case label of a severity.
+pub fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "CRITICAL",
+        Severity::High => "HIGH",
+        Severity::Medium => "MEDIUM",
+        Severity::Low => "LOW",
+    }
+}
+
+/// Escapes text for XML and HTML (element content and attribute values alike). Characters that
+/// XML 1.0 forbids (most control characters) are replaced by U+FFFD.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a Markdown table cell or inline text: pipes, backticks at the edges,
+/// newlines, and HTML-significant characters (Markdown renderers pass raw HTML through).
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '*' | '_' | '[' | ']' | '`' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inline code in Markdown that survives backticks in the text.
+pub fn md_code(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 || s.starts_with(' ') || s.ends_with(' ') {
+        format!("{fence} {s} {fence}")
+    } else {
+        format!("{fence}{s}{fence}")
+    }
+}
+
+/// Display width of a string in terminal columns (wide East Asian and emoji count as two;
+/// combining marks as zero). An approximation good enough for layout.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let cp = c as u32;
+    if cp == 0 || c.is_control() {
+        return 0;
+    }
+    // Combining diacritical marks and zero-width characters.
+    if (0x0300..=0x036F).contains(&cp) || (0x200B..=0x200F).contains(&cp) || cp == 0xFE0F {
+        return 0;
+    }
+    let wide = (0x1100..=0x115F).contains(&cp)
+        || (0x2E80..=0xA4CF).contains(&cp)
+        || (0xAC00..=0xD7A3).contains(&cp)
+        || (0xF900..=0xFAFF).contains(&cp)
+        || (0xFE30..=0xFE4F).contains(&cp)
+        || (0xFF00..=0xFF60).contains(&cp)
+        || (0xFFE0..=0xFFE6).contains(&cp)
+        || (0x1F300..=0x1F64F).contains(&cp)
+        || (0x1F900..=0x1F9FF).contains(&cp)
+        || (0x20000..=0x3FFFD).contains(&cp);
+    if wide { 2 } else { 1 }
+}
+
+/// Word-wraps `text` to `width` columns. Every line after the first starts with `indent`, and
+/// the first line is assumed to start at column `start`. Words longer than a line are broken.
+pub fn wrap_at(text: &str, width: usize, start: usize, indent: &str) -> String {
+    let indent_w = display_width(indent);
+    let avail = width.max(indent_w + 10);
+    let mut out = String::new();
+    let mut col = start;
+    let mut first_para = true;
+    for para in text.split('\n') {
+        if !first_para {
+            out.push('\n');
+            out.push_str(indent);
+            col = indent_w;
+        }
+        first_para = false;
+        let mut line_has_word = false;
+        for word in para.split_whitespace() {
+            let mut w = display_width(word);
+            if line_has_word && col + 1 + w > avail {
+                out.push('\n');
+                out.push_str(indent);
+                col = indent_w;
+            } else if line_has_word {
+                out.push(' ');
+                col += 1;
+            }
+            let mut rest = word;
+            // Break words that cannot fit on a line of their own.
+            while col + w > avail && w > avail.saturating_sub(indent_w) {
+                let room = avail.saturating_sub(col).max(1);
+                let mut taken = 0;
+                let mut split = rest.len();
+                for (i, c) in rest.char_indices() {
+                    let cw = char_width(c);
+                    if taken + cw > room {
+                        split = i;
+                        break;
+                    }
+                    taken += cw;
+                }
+                if split == 0 {
+                    split = rest
+                        .chars()
+                        .next()
+                        .map(char::len_utf8)
+                        .unwrap_or(rest.len());
+                }
+                out.push_str(&rest[..split]);
+                out.push('\n');
+                out.push_str(indent);
+                col = indent_w;
+                rest = &rest[split..];
+                w = display_width(rest);
+            }
+            out.push_str(rest);
+            col += w;
+            line_has_word = true;
+        }
+    }
+    out
+}
+
+/// Truncates to `max` columns with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if display_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = char_width(c);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_respects_width_and_indent() {
+        let text = "Revoke and rotate the credential first, then read it from the environment or a secret manager.";
+        let w = wrap_at(text, 30, 4, "    ");
+        for line in w.lines() {
+            assert!(display_width(line) <= 30, "line too wide: {line:?}");
+        }
+        assert!(w.lines().skip(1).all(|l| l.starts_with("    ")));
+        assert_eq!(
+            w.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_overlong_words() {
+        let long = "x".repeat(75);
+        let w = wrap_at(&long, 30, 0, "  ");
+        assert!(w.lines().all(|l| display_width(l) <= 30), "{w}");
+        assert_eq!(w.replace(['\n', ' '], ""), long);
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;\u{FFFD}"
+        );
+        assert_eq!(md_escape("a|b<c>"), "a\\|b&lt;c&gt;");
+        assert_eq!(md_code("a`b"), "`` a`b ``");
+        assert_eq!(delta_text(Some(-3.2)), "−3");
+        assert_eq!(delta_text(Some(0.2)), "±0");
+        assert_eq!(score_text(None), "n/a");
+    }
+}
