@@ -25,8 +25,17 @@ pub struct ProbeConfig {
     pub behind_tls_proxy: bool,
     /// Send this many requests to test rate limiting (≤ 500); off when absent.
     pub rate_limit_burst: Option<u32>,
+    /// The path the rate-limit burst goes to (default: the base URL).
+    pub rate_limit_path: Option<String>,
+    /// Hosts besides loopback that the burst may target (explicit consent for a real host).
+    #[serde(default)]
+    pub rate_limit_hosts: Vec<String>,
     /// Per-request timeout (default 5s).
     pub timeout: Option<String>,
+    /// PEM file of extra CA certificates to trust (a private CA).
+    pub ca_file: Option<String>,
+    /// Sequential requests per latency target (default 20).
+    pub latency_samples: Option<u32>,
     /// Per-environment base URLs: `[probe.environments.staging] url = "…"`.
     #[serde(default)]
     pub environments: BTreeMap<String, ProbeEnvironment>,
