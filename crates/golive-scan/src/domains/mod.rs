@@ -5,7 +5,10 @@
 use crate::repo::{FileMeta, Repo, SourceFile};
 use golive_core::Finding;
 
+pub mod ci;
 pub mod code;
+pub mod config;
+pub mod db;
 pub mod deploy;
 pub mod docs;
 pub mod observability;
@@ -35,6 +38,9 @@ pub trait Domain: Send + Sync {
 pub fn all() -> Vec<Box<dyn Domain>> {
     vec![
         Box::new(docs::Docs::default()),
+        Box::new(config::Config::default()),
+        Box::new(db::Db::default()),
+        Box::new(ci::Ci::default()),
         Box::new(deploy::Deploy::default()),
         Box::new(code::CodeChecks::default()),
         Box::new(secrets::Secrets::default()),

@@ -1,0 +1,207 @@
+//! CI domain: pipeline present and parseable, tests/lint/type checks/security scan run, GitHub
+//! Actions hygiene, deployment approval.
+
+use golive_core::{Evidence, Finding, Outcome};
+use golive_scan::{ScanOptions, scan};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/repo")
+        .join(name)
+}
+
+fn audit(root: &Path) -> Vec<Finding> {
+    scan(&ScanOptions::new(root)).expect("scan runs").findings
+}
+
+fn of<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
+    let v: Vec<&Finding> = f.iter().filter(|x| x.check == id).collect();
+    assert!(!v.is_empty(), "no finding for {id}: {f:#?}");
+    v
+}
+
+fn outcome(f: &[Finding], id: &str) -> Outcome {
+    of(f, id)
+        .iter()
+        .map(|x| x.outcome)
+        .max_by_key(|o| o.precedence())
+        .expect("at least one")
+}
+
+fn fail_locations(f: &[Finding], id: &str) -> Vec<(String, u32)> {
+    of(f, id)
+        .iter()
+        .filter(|x| x.outcome == Outcome::Fail)
+        .flat_map(|x| {
+            x.evidence.iter().filter_map(|e| match e {
+                Evidence::File {
+                    path,
+                    line: Some(l),
+                    ..
+                } => Some((path.clone(), *l)),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn github_pipeline_following_npm_scripts_passes() {
+    let f = audit(&fixture("ci/github-good"));
+    for id in [
+        "ci.config",
+        "ci.runs-tests",
+        "ci.lint",
+        "ci.typecheck",
+        "ci.security-scan",
+        "ci.actions-pinned",
+        "ci.permissions",
+        "ci.pull-request-target",
+        "ci.deploy-approval",
+    ] {
+        assert_eq!(outcome(&f, id), Outcome::Pass, "{id}: {:#?}", of(&f, id));
+    }
+    // `npm run ci` is followed into package.json: the evidence is the workflow line
+    let t = of(&f, "ci.runs-tests");
+    assert!(
+        t[0].evidence
+            .iter()
+            .any(|e| e.locator() == ".github/workflows/ci.yml:19:1"),
+        "{t:#?}"
+    );
+}
+
+#[test]
+fn github_pipeline_with_gaps_fails_each_check() {
+    let f = audit(&fixture("ci/github-bad"));
+    assert_eq!(outcome(&f, "ci.config"), Outcome::Pass);
+    // a commented-out `npm test`, an installed jest and an echo are not test runs
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.lint"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.typecheck"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.security-scan"), Outcome::Fail);
+    let pins = fail_locations(&f, "ci.actions-pinned");
+    assert_eq!(
+        pins,
+        vec![
+            (".github/workflows/build.yml".to_string(), 9),
+            (".github/workflows/label.yml".to_string(), 12)
+        ],
+        "{pins:?}"
+    );
+    // build.yml has no permissions, label.yml has write-all
+    let perms = of(&f, "ci.permissions");
+    assert_eq!(
+        perms.iter().filter(|x| x.outcome == Outcome::Fail).count(),
+        2
+    );
+    assert!(perms.iter().any(|x| x.message.contains("write-all")));
+    let prt = fail_locations(&f, "ci.pull-request-target");
+    assert_eq!(prt, vec![(".github/workflows/label.yml".to_string(), 11)]);
+    let dep = of(&f, "ci.deploy-approval");
+    assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Fail);
+    assert!(dep.iter().any(|x| x.message.contains("deploy-production")));
+}
+
+#[test]
+fn gitlab_pipeline_with_manual_production_deploy() {
+    let f = audit(&fixture("ci/gitlab"));
+    for id in [
+        "ci.config",
+        "ci.runs-tests",
+        "ci.lint",
+        "ci.typecheck",
+        "ci.security-scan",
+        "ci.deploy-approval",
+    ] {
+        assert_eq!(outcome(&f, id), Outcome::Pass, "{id}: {:#?}", of(&f, id));
+    }
+    assert!(
+        of(&f, "ci.deploy-approval")[0]
+            .message
+            .contains("when: manual")
+    );
+    // GitHub-only checks
+    for id in [
+        "ci.actions-pinned",
+        "ci.permissions",
+        "ci.pull-request-target",
+    ] {
+        assert_eq!(outcome(&f, id), Outcome::NotApplicable, "{id}");
+    }
+}
+
+#[test]
+fn gitlab_automatic_production_deploy_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".gitlab-ci.yml"),
+        "test:\n  script: [go test ./...]\ndeploy:\n  stage: deploy\n  environment: production\n  script:\n    - kubectl apply -f k8s/\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert_eq!(
+        fail_locations(&f, "ci.deploy-approval"),
+        vec![(".gitlab-ci.yml".to_string(), 3)]
+    );
+}
+
+#[test]
+fn malformed_workflow_is_a_finding_with_its_line() {
+    let f = audit(&fixture("ci/malformed"));
+    let c = of(&f, "ci.config");
+    assert_eq!(outcome(&f, "ci.config"), Outcome::Fail);
+    assert!(c[0].message.contains("not valid YAML"), "{c:#?}");
+    let locs = fail_locations(&f, "ci.config");
+    assert_eq!(locs.len(), 1);
+    assert_eq!(locs[0].0, ".github/workflows/ci.yml");
+    assert!(locs[0].1 >= 7, "{locs:?}");
+    // what it runs cannot be read: never a pass
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Inconclusive);
+}
+
+#[test]
+fn no_ci_fails_and_github_checks_do_not_apply() {
+    let f = audit(&fixture("ci/none"));
+    assert_eq!(outcome(&f, "ci.config"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.lint"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.actions-pinned"), Outcome::NotApplicable);
+    assert_eq!(outcome(&f, "ci.permissions"), Outcome::NotApplicable);
+}
+
+#[test]
+fn jenkins_pipeline_is_read() {
+    let f = audit(&fixture("ci/jenkins"));
+    assert_eq!(outcome(&f, "ci.config"), Outcome::Pass);
+    assert!(of(&f, "ci.config")[0].message.contains("Jenkins"));
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    // `go vet` is only in a comment
+    assert_eq!(outcome(&f, "ci.lint"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.typecheck"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.security-scan"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Pass);
+}
+
+#[test]
+fn typecheck_not_applicable_for_plain_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".circleci")).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"scripts":{"test":"node --test"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".circleci/config.yml"),
+        "version: 2.1\njobs:\n  test:\n    docker: [{image: cimg/node:20.0}]\n    steps:\n      - checkout\n      - run: npm test\n      - run:\n          name: lint\n          command: npx eslint .\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.lint"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.typecheck"), Outcome::NotApplicable);
+}
