@@ -67,6 +67,8 @@ fn good_compose_passes() {
     let api = service(&fs, "compose.healthcheck", "api");
     assert_eq!(api.outcome, Outcome::Pass);
     assert!(api.message.contains("api/Dockerfile"), "{api:#?}");
+    // `db` is located on its own definition, not on `api`'s `depends_on: db:`.
+    assert_eq!(line(service(&fs, "compose.restart-policy", "db")), 13);
     // `migrate` is a one-shot task: neither healthcheck nor restart policy applies.
     assert_eq!(
         service(&fs, "compose.restart-policy", "migrate").outcome,

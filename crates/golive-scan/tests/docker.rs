@@ -277,3 +277,19 @@ fn heredoc_dockerfile_parses_and_is_judged() {
     assert_eq!(lines(&pipe, Outcome::Fail), vec![7]);
     assert_eq!(worst(&fs, "docker.non-root-user"), Outcome::Pass);
 }
+
+#[test]
+fn invalid_json_exec_form_is_run_by_a_shell() {
+    let dir = temp_repo(&[
+        (
+            "Dockerfile",
+            b"FROM alpine:3.20\nUSER 1000\nCMD ['sh', '-c', 'serve']\n",
+        ),
+        (".dockerignore", b".git\n"),
+    ]);
+    let fs = audit(dir.path());
+    let f = of(&fs, "docker.exec-form");
+    assert_eq!(f[0].outcome, Outcome::Fail);
+    assert!(f[0].message.contains("not a valid JSON array"), "{f:#?}");
+    assert_eq!(lines(&f, Outcome::Fail), vec![3]);
+}

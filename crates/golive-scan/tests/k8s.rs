@@ -92,6 +92,27 @@ fn good_manifests_pass_every_check() {
         backup[0].message.contains("CronJob db-backup"),
         "{backup:#?}"
     );
+    // Two containers with the same image: each finding is on its own container's `image:`.
+    let res = at(&fs, "k8s.resources", "k8s/app.yaml");
+    let mut res_lines: Vec<(String, u32)> = res
+        .iter()
+        .map(|f| {
+            let name = if f.message.contains("`migrate`") {
+                "migrate"
+            } else {
+                "web"
+            };
+            (
+                name.to_string(),
+                f.primary_location().and_then(|(_, l)| l).unwrap_or(0),
+            )
+        })
+        .collect();
+    res_lines.sort();
+    assert_eq!(
+        res_lines,
+        vec![("migrate".to_string(), 19), ("web".to_string(), 28)]
+    );
     // Multi-document file: the Deployment is located on its own `kind:` line.
     let replicas = at(&fs, "k8s.replicas", "k8s/app.yaml");
     assert_eq!(

@@ -64,16 +64,28 @@ fn s(v: Option<&Value>) -> Option<String> {
 
 /// The 1-based line of the service key `name:` (indented, under `services:`).
 fn service_line(text: &str, name: &str) -> u32 {
-    let key = format!("{name}:");
-    let services = text
-        .lines()
-        .position(|l| l.trim_end() == "services:")
-        .unwrap_or(0);
-    text.lines()
-        .enumerate()
-        .skip(services)
-        .find(|(_, l)| l.starts_with(' ') && l.trim_start().starts_with(&key))
-        .map(|(i, _)| i as u32 + 1)
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(services) = lines.iter().position(|l| l.trim_end() == "services:") else {
+        return 1;
+    };
+    // Service keys share the indentation of the first key under `services:`.
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(width) = lines[services + 1..]
+        .iter()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| indent(l))
+    else {
+        return 1;
+    };
+    let keys = [
+        format!("{name}:"),
+        format!("\"{name}\":"),
+        format!("'{name}':"),
+    ];
+    lines[services + 1..]
+        .iter()
+        .position(|l| indent(l) == width && keys.iter().any(|k| l.trim_start().starts_with(k)))
+        .map(|i| (services + 1 + i) as u32 + 1)
         .unwrap_or(1)
 }
 

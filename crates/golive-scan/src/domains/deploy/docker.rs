@@ -777,6 +777,19 @@ fn exec_form(a: &Analysed, out: &mut Vec<Finding>) {
                 a,
                 ins,
             ));
+        } else if ins.args.trim_start().starts_with('[') {
+            out.push(at(
+                id,
+                Outcome::Fail,
+                format!(
+                    "{} looks like the exec form but is not a valid JSON array (single quotes? \
+                     a trailing comma?), so Docker runs it through `/bin/sh -c`, which does not \
+                     forward SIGTERM",
+                    ins.keyword
+                ),
+                a,
+                ins,
+            ));
         } else {
             out.push(at(
                 id,

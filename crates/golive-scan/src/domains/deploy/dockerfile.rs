@@ -554,9 +554,13 @@ pub fn is_dockerfile_name(name: &str) -> bool {
     if n == "dockerfile" || n == "containerfile" {
         return true;
     }
-    let suffix = n
-        .strip_prefix("dockerfile.")
-        .or_else(|| n.strip_prefix("containerfile."));
+    // Variants are capitalised by convention (`Dockerfile.prod`); `dockerfile.vim` or
+    // `dockerfile.rs` are tooling about Dockerfiles.
+    let suffix = if name.starts_with("Dockerfile.") || name.starts_with("Containerfile.") {
+        n.split_once('.').map(|(_, s)| s)
+    } else {
+        None
+    };
     match suffix {
         // `Dockerfile.prod`, `Dockerfile.api`; not the parser's own source (`dockerfile.rs`),
         // templates (`Dockerfile.j2`) or per-Dockerfile ignore files.
@@ -746,6 +750,8 @@ mod tests {
         assert!(is_dockerfile_name("api.Dockerfile"));
         assert!(is_dockerfile_name("Containerfile"));
         assert!(!is_dockerfile_name("dockerfile.rs"));
+        assert!(!is_dockerfile_name("dockerfile.vim"));
+        assert!(is_dockerfile_name("dockerfile"));
         assert!(!is_dockerfile_name("Dockerfile.j2"));
         assert!(!is_dockerfile_name("Dockerfile.dockerignore"));
         let before = parse("RUN echo\nFROM a:1\n");

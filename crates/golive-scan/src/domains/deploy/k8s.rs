@@ -298,6 +298,37 @@ fn line_of(doc: &Doc, needle: &str) -> u32 {
         .unwrap_or(doc.line)
 }
 
+/// The line of a container's `image:` (the one next to its `name:` when several containers use
+/// the same image), or of its name.
+fn container_line(doc: &Doc, name: &str, image: &str) -> u32 {
+    let lines: Vec<&str> = doc.text.lines().collect();
+    let name_key = format!("name: {name}");
+    let names: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim_start().trim_start_matches("- ").trim_end();
+            t == name_key || t == format!("name: \"{name}\"") || t == format!("name: '{name}'")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let images: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !image.is_empty() && l.contains("image:") && l.contains(image))
+        .map(|(i, _)| i)
+        .collect();
+    let distance = |i: usize| {
+        names
+            .iter()
+            .map(|&n| n.abs_diff(i))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let near = images.iter().min_by_key(|&&i| distance(i)).or(names.last());
+    near.map(|&i| doc.line + i as u32).unwrap_or(doc.line)
+}
+
 /// A Kubernetes object.
 struct Obj<'a> {
     doc: &'a Doc,
@@ -378,11 +409,7 @@ fn workload<'a>(obj: Obj<'a>) -> Workload<'a> {
             for c in list {
                 let name = s(c.get("name")).unwrap_or_default();
                 let image = s(c.get("image")).unwrap_or_default();
-                let line = if image.is_empty() {
-                    line_of(obj.doc, &format!("name: {name}"))
-                } else {
-                    line_of(obj.doc, &image)
-                };
+                let line = container_line(obj.doc, &name, &image);
                 containers.push(Container {
                     name,
                     image,
