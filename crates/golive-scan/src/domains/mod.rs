@@ -10,8 +10,10 @@ pub mod code;
 pub mod config;
 pub mod db;
 pub mod deploy;
+pub mod deps;
 pub mod docs;
 pub mod observability;
+pub mod ops;
 pub mod perf;
 pub mod security;
 pub mod tests;
@@ -41,6 +43,8 @@ pub fn all() -> Vec<Box<dyn Domain>> {
         Box::new(config::Config::default()),
         Box::new(db::Db::default()),
         Box::new(ci::Ci::default()),
+        Box::new(deps::Deps::default()),
+        Box::new(ops::Ops::default()),
         Box::new(deploy::Deploy::default()),
         Box::new(code::CodeChecks::default()),
         Box::new(secrets::Secrets::default()),

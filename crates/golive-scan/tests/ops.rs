@@ -1,0 +1,141 @@
+//! Operations domain: backups automated, runbook, deployment and rollback procedures.
+
+use golive_core::{Finding, Outcome};
+use golive_scan::{ScanOptions, scan};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/repo")
+        .join(name)
+}
+
+fn audit(root: &Path) -> Vec<Finding> {
+    scan(&ScanOptions::new(root)).expect("scan runs").findings
+}
+
+fn of<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
+    let v: Vec<&Finding> = f.iter().filter(|x| x.check == id).collect();
+    assert!(!v.is_empty(), "no finding for {id}: {f:#?}");
+    v
+}
+
+fn outcome(f: &[Finding], id: &str) -> Outcome {
+    of(f, id)
+        .iter()
+        .map(|x| x.outcome)
+        .max_by_key(|o| o.precedence())
+        .expect("at least one")
+}
+
+#[test]
+fn documented_operations_pass() {
+    let f = audit(&fixture("ops/documented"));
+    for id in [
+        "ops.backup",
+        "ops.runbook",
+        "ops.deploy-doc",
+        "ops.rollback-doc",
+    ] {
+        assert_eq!(outcome(&f, id), Outcome::Pass, "{id}: {:#?}", of(&f, id));
+    }
+    let b = of(&f, "ops.backup");
+    assert!(
+        b[0].evidence
+            .iter()
+            .any(|e| e.locator().starts_with("k8s/backup-cronjob.yaml:15")),
+        "{b:#?}"
+    );
+    // the rollback is in the body of the deployment document
+    let r = of(&f, "ops.rollback-doc");
+    assert!(
+        r[0].evidence
+            .iter()
+            .any(|e| e.locator().starts_with("docs/deployment.md:7")),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn undocumented_operations_fail() {
+    let f = audit(&fixture("ops/undocumented"));
+    assert_eq!(outcome(&f, "ops.backup"), Outcome::Fail);
+    assert!(
+        of(&f, "ops.backup")[0]
+            .evidence
+            .iter()
+            .any(|e| e.path().is_some())
+    );
+    assert_eq!(outcome(&f, "ops.runbook"), Outcome::Fail);
+    // docs/deploy.md describes the deployment, but not how to undo it
+    assert_eq!(outcome(&f, "ops.deploy-doc"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ops.rollback-doc"), Outcome::Fail);
+    assert!(
+        of(&f, "ops.rollback-doc")[0]
+            .evidence
+            .iter()
+            .any(|e| e.locator().contains("docs/deploy.md"))
+    );
+}
+
+#[test]
+fn managed_backups_turned_off_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_db_instance\" \"db\" {\n  engine = \"postgres\"\n  backup_retention_period = 0\n}\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    let b = of(&f, "ops.backup");
+    assert_eq!(outcome(&f, "ops.backup"), Outcome::Fail);
+    assert!(b[0].message.contains("turned off"));
+    assert!(
+        b[0].evidence
+            .iter()
+            .any(|e| e.locator().starts_with("main.tf:3"))
+    );
+
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_db_instance\" \"db\" {\n  engine = \"postgres\"\n  backup_retention_period = 14\n}\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "ops.backup"), Outcome::Pass);
+}
+
+#[test]
+fn readme_headings_count_and_docs_mentions_of_pg_dump_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("requirements.txt"), "django==5.0.6\n").unwrap();
+    std::fs::write(
+        root.join("README.md"),
+        "# app\n\n## Troubleshooting\n\nRestart it.\n\nBackups: run `pg_dump` by hand.\n\nRollback\n--------\n\nRedeploy the previous tag.\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "ops.runbook"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ops.rollback-doc"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ops.deploy-doc"), Outcome::Fail);
+    // a README that mentions pg_dump is not an automated backup
+    assert_eq!(outcome(&f, "ops.backup"), Outcome::Fail);
+}
+
+#[test]
+fn not_applicable_without_database_or_stack() {
+    let f = audit(&fixture("db/none"));
+    assert_eq!(outcome(&f, "ops.backup"), Outcome::NotApplicable);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.md"), "# notes\n").unwrap();
+    let f = audit(dir.path());
+    for id in [
+        "ops.backup",
+        "ops.runbook",
+        "ops.deploy-doc",
+        "ops.rollback-doc",
+    ] {
+        assert_eq!(outcome(&f, id), Outcome::NotApplicable, "{id}");
+    }
+}
