@@ -42,7 +42,10 @@ impl std::fmt::Display for Failure {
 pub struct Connector {
     host: String,
     port: u16,
-    tls: Option<(tokio_rustls::TlsConnector, rustls::pki_types::ServerName<'static>)>,
+    tls: Option<(
+        tokio_rustls::TlsConnector,
+        rustls::pki_types::ServerName<'static>,
+    )>,
     http2: bool,
 }
 
@@ -72,8 +75,9 @@ impl Connector {
             } else {
                 vec![b"http/1.1".to_vec()]
             };
-            let name = rustls::pki_types::ServerName::try_from(host.clone())
-                .map_err(|e| LoadError::Plan(format!("{url}: `{host}` is not a TLS server name ({e})")))?;
+            let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| {
+                LoadError::Plan(format!("{url}: `{host}` is not a TLS server name ({e})"))
+            })?;
             Some((tokio_rustls::TlsConnector::from(Arc::new(cfg)), name))
         } else {
             None
@@ -104,10 +108,12 @@ impl Connector {
         match &self.tls {
             None => self.handshake(tcp).await,
             Some((connector, name)) => {
-                let tls = connector
-                    .connect(name.clone(), tcp)
-                    .await
-                    .map_err(|e| Failure::new(ErrorKind::Tls, format!("TLS handshake with {}: {e}", self.host)))?;
+                let tls = connector.connect(name.clone(), tcp).await.map_err(|e| {
+                    Failure::new(
+                        ErrorKind::Tls,
+                        format!("TLS handshake with {}: {e}", self.host),
+                    )
+                })?;
                 self.handshake(tls).await
             }
         }
@@ -170,7 +176,8 @@ pub async fn read_body(mut body: Incoming, keep: usize) -> Result<(u64, Vec<u8>)
     let mut n = 0u64;
     let mut kept = Vec::new();
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| Failure::new(classify(&e), format!("reading the body: {e}")))?;
+        let frame =
+            frame.map_err(|e| Failure::new(classify(&e), format!("reading the body: {e}")))?;
         if let Some(data) = frame.data_ref() {
             n += data.len() as u64;
             if kept.len() < keep {
@@ -201,7 +208,10 @@ pub fn classify(e: &hyper::Error) -> ErrorKind {
             };
         }
         let text = s.to_string();
-        if text.contains("protocol error") || text.contains("frame") || text.contains("PROTOCOL_ERROR") {
+        if text.contains("protocol error")
+            || text.contains("frame")
+            || text.contains("PROTOCOL_ERROR")
+        {
             return ErrorKind::Protocol;
         }
         src = s.source();

@@ -14,11 +14,11 @@
 //! Each connection records into one shard of the recorder (a short uncontended lock per
 //! response); the shards are merged at the end.
 
+use crate::LoadError;
 use crate::client::{Connector, Sender, read_body};
 use crate::plan::{LoadPlan, Model};
 use crate::stats::{ErrorKind, LoadResult, Recorder};
 use crate::watch::Watcher;
-use crate::LoadError;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Uri};
 use http_body_util::Full;
@@ -124,7 +124,9 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
         stop: AtomicBool::new(false),
         issued: AtomicU64::new(0),
         sent: AtomicU64::new(0),
-        shards: (0..nshards).map(|_| Mutex::new(Recorder::default())).collect(),
+        shards: (0..nshards)
+            .map(|_| Mutex::new(Recorder::default()))
+            .collect(),
         plan,
     });
 

@@ -1,12 +1,12 @@
 //! Turns a load result and its thresholds into findings: one or more per load check, each with
 //! the measured value and the threshold as `Evidence::Metric`, so the standard renderers draw
 //! them. Without thresholds the policy defaults apply (p95 over 200 ms warns, an error rate over
-//! 1 % fails); checks with neither a threshold nor a default are not applicable, with the
+//! 1 % fails); a missed threshold is graded critical, so the verdict is NO-GO (exit 2); checks with neither a threshold nor a default are not applicable, with the
 //! measured value attached.
 
 use crate::stats::LoadResult;
 use crate::threshold::{Metric, Threshold, trim_float};
-use golive_core::{Catalog, Evidence, Finding, Outcome};
+use golive_core::{Catalog, Evidence, Finding, Outcome, Severity};
 
 /// Policy defaults used when no threshold is given for a metric.
 pub const DEFAULT_P95_WARN_MS: f64 = 200.0;
@@ -81,7 +81,12 @@ fn metric_evidence(r: &LoadResult, m: Metric, v: f64, threshold: Option<String>)
     } else {
         m.name()
     };
-    let mut ev = vec![Evidence::metric(label, round3(value), Some(unit), threshold)];
+    let mut ev = vec![Evidence::metric(
+        label,
+        round3(value),
+        Some(unit),
+        threshold,
+    )];
     if let Some(u) = uncorrected_of(r, m) {
         ev.push(Evidence::metric(
             format!("{} (uncorrected)", m.name()),
@@ -113,11 +118,26 @@ pub fn findings(r: &LoadResult, thresholds: &[Threshold], catalog: &Catalog) -> 
                 Some(v) => {
                     let ok = t.holds(v);
                     let msg = if ok {
-                        format!("{} = {}: meets `{}`", t.metric.name(), show(t.metric, v), t.text)
+                        format!(
+                            "{} = {}: meets `{}`",
+                            t.metric.name(),
+                            show(t.metric, v),
+                            t.text
+                        )
                     } else {
-                        format!("{} = {}: misses `{}`", t.metric.name(), show(t.metric, v), t.text)
+                        format!(
+                            "{} = {}: misses `{}`",
+                            t.metric.name(),
+                            show(t.metric, v),
+                            t.text
+                        )
                     };
-                    let mut f = Finding::new(check, if ok { Outcome::Pass } else { Outcome::Fail }, msg);
+                    let mut f =
+                        Finding::new(check, if ok { Outcome::Pass } else { Outcome::Fail }, msg);
+                    if !ok {
+                        // A threshold the user set is a gate (as in k6): missing it is NO-GO.
+                        f = f.with_severity(Severity::Critical);
+                    }
                     for e in metric_evidence(r, t.metric, v, Some(t.describe())) {
                         f = f.with_evidence(e);
                     }
@@ -130,7 +150,11 @@ pub fn findings(r: &LoadResult, thresholds: &[Threshold], catalog: &Catalog) -> 
                     } else {
                         Outcome::Inconclusive
                     },
-                    format!("`{}` could not be measured: {}", t.text, why_unmeasured(r, t.metric)),
+                    format!(
+                        "`{}` could not be measured: {}",
+                        t.text,
+                        why_unmeasured(r, t.metric)
+                    ),
                 ),
             };
             fs.push(f);
@@ -187,20 +211,33 @@ fn error_list(r: &LoadResult) -> String {
         .join(", ")
 }
 
-fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_response: bool) -> Finding {
+fn default_finding(
+    r: &LoadResult,
+    id: &str,
+    check: &golive_core::Check,
+    no_response: bool,
+) -> Finding {
     let latency_na = |m: Metric, flag: &str| {
         if no_response {
             return Finding::new(
                 check,
                 Outcome::Inconclusive,
-                format!("no response was received, so {} could not be measured ({})", m.name(), error_list(r)),
+                format!(
+                    "no response was received, so {} could not be measured ({})",
+                    m.name(),
+                    error_list(r)
+                ),
             );
         }
         let v = value_of(r, m).unwrap_or(0.0);
         let mut f = Finding::new(
             check,
             Outcome::NotApplicable,
-            format!("{} = {}; no threshold set (add --threshold '{flag}')", m.name(), show(m, v)),
+            format!(
+                "{} = {}; no threshold set (add --threshold '{flag}')",
+                m.name(),
+                show(m, v)
+            ),
         );
         for e in metric_evidence(r, m, v, None) {
             f = f.with_evidence(e);
@@ -214,11 +251,23 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
             }
             let m = Metric::Percentile(95.0);
             let v = value_of(r, m).unwrap_or(0.0);
-            let limit = format!("p95 < {} ms (policy default)", trim_float(DEFAULT_P95_WARN_MS));
+            let limit = format!(
+                "p95 < {} ms (policy default)",
+                trim_float(DEFAULT_P95_WARN_MS)
+            );
             let (o, msg) = if v < DEFAULT_P95_WARN_MS {
-                (Outcome::Pass, format!("p95 = {} (default policy: under 200 ms)", show(m, v)))
+                (
+                    Outcome::Pass,
+                    format!("p95 = {} (default policy: under 200 ms)", show(m, v)),
+                )
             } else {
-                (Outcome::Warn, format!("p95 = {}: over the 200 ms default; set --threshold 'p95<…' to decide", show(m, v)))
+                (
+                    Outcome::Warn,
+                    format!(
+                        "p95 = {}: over the 200 ms default; set --threshold 'p95<…' to decide",
+                        show(m, v)
+                    ),
+                )
             };
             let mut f = Finding::new(check, o, msg);
             for e in metric_evidence(r, m, v, Some(limit)) {
@@ -232,7 +281,11 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
         "load.error-rate" => {
             let m = Metric::ErrorRate;
             if r.requests() == 0 {
-                return Finding::new(check, Outcome::Inconclusive, "no request completed, so the error rate is unknown");
+                return Finding::new(
+                    check,
+                    Outcome::Inconclusive,
+                    "no request completed, so the error rate is unknown",
+                );
             }
             let v = r.error_rate();
             let ok = v <= DEFAULT_ERROR_RATE_FAIL;
@@ -256,7 +309,10 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
             let mut f = Finding::new(
                 check,
                 Outcome::NotApplicable,
-                format!("{} achieved; no throughput threshold set (add --threshold 'rps>…')", show(m, v)),
+                format!(
+                    "{} achieved; no throughput threshold set (add --threshold 'rps>…')",
+                    show(m, v)
+                ),
             );
             for e in metric_evidence(r, m, v, None) {
                 f = f.with_evidence(e);
@@ -273,18 +329,37 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
                 Some(s) => {
                     let stable = s <= DEFAULT_MEM_GROWTH_WARN;
                     let msg = if stable {
-                        format!("memory stable: {} MB/min after warm-up (RSS {} → {} MB)", trim_float(s), mb(w.rss_first), mb(w.rss_last))
+                        format!(
+                            "memory stable: {} MB/min after warm-up (RSS {} → {} MB)",
+                            trim_float(s),
+                            mb(w.rss_first),
+                            mb(w.rss_last)
+                        )
                     } else {
-                        format!("memory grows {} MB/min after warm-up (RSS {} → {} MB)", trim_float(s), mb(w.rss_first), mb(w.rss_last))
+                        format!(
+                            "memory grows {} MB/min after warm-up (RSS {} → {} MB)",
+                            trim_float(s),
+                            mb(w.rss_first),
+                            mb(w.rss_last)
+                        )
                     };
-                    let mut f = Finding::new(check, if stable { Outcome::Pass } else { Outcome::Warn }, msg)
-                        .with_evidence(Evidence::metric(
-                            format!("RSS growth of pid {}", w.pid),
-                            round3(s),
-                            Some("MB/min"),
-                            Some("mem_growth <= 1 MB/min (policy default)".into()),
-                        ))
-                        .with_evidence(Evidence::metric("RSS max", round3(w.rss_max as f64 / 1e6), Some("MB"), None));
+                    let mut f = Finding::new(
+                        check,
+                        if stable { Outcome::Pass } else { Outcome::Warn },
+                        msg,
+                    )
+                    .with_evidence(Evidence::metric(
+                        format!("RSS growth of pid {}", w.pid),
+                        round3(s),
+                        Some("MB/min"),
+                        Some("mem_growth <= 1 MB/min (policy default)".into()),
+                    ))
+                    .with_evidence(Evidence::metric(
+                        "RSS max",
+                        round3(w.rss_max as f64 / 1e6),
+                        Some("MB"),
+                        None,
+                    ));
                     if let Some(c) = w.cpu_percent {
                         f = f.with_evidence(Evidence::metric("CPU", round3(c), Some("%"), None));
                     }
@@ -293,7 +368,11 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
                 None => Finding::new(
                     check,
                     memory_outcome_without_slope(r),
-                    format!("memory growth of pid {} unknown: {}", w.pid, why_unmeasured(r, Metric::MemGrowth)),
+                    format!(
+                        "memory growth of pid {} unknown: {}",
+                        w.pid,
+                        why_unmeasured(r, Metric::MemGrowth)
+                    ),
                 ),
             },
         },
@@ -307,8 +386,13 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
             };
             let sent = intended.saturating_sub(r.dropped);
             let achieved = r.rps();
-            let late_share = if sent == 0 { 0.0 } else { r.recorder.late as f64 / sent as f64 };
-            let kept = intended == 0 || (sent as f64 >= KEEP_UP_SHARE * intended as f64 && late_share <= LATE_SHARE);
+            let late_share = if sent == 0 {
+                0.0
+            } else {
+                r.recorder.late as f64 / sent as f64
+            };
+            let kept = intended == 0
+                || (sent as f64 >= KEEP_UP_SHARE * intended as f64 && late_share <= LATE_SHARE);
             let msg = if kept {
                 format!(
                     "kept to the schedule: {sent} of {intended} due requests sent, {} late; achieved {} req/s (asked up to {})",
@@ -326,9 +410,24 @@ fn default_finding(r: &LoadResult, id: &str, check: &golive_core::Check, no_resp
                 )
             };
             Finding::new(check, if kept { Outcome::Pass } else { Outcome::Warn }, msg)
-                .with_evidence(Evidence::metric("achieved rate", round3(achieved), Some("req/s"), Some(format!("asked {} req/s", trim_float(rate)))))
-                .with_evidence(Evidence::metric("late sends", r.recorder.late as f64, None, Some("≤ 5% of sends".into())))
-                .with_evidence(Evidence::metric("dropped sends", r.dropped as f64, None, Some("≤ 5% of due requests".into())))
+                .with_evidence(Evidence::metric(
+                    "achieved rate",
+                    round3(achieved),
+                    Some("req/s"),
+                    Some(format!("asked {} req/s", trim_float(rate))),
+                ))
+                .with_evidence(Evidence::metric(
+                    "late sends",
+                    r.recorder.late as f64,
+                    None,
+                    Some("≤ 5% of sends".into()),
+                ))
+                .with_evidence(Evidence::metric(
+                    "dropped sends",
+                    r.dropped as f64,
+                    None,
+                    Some("≤ 5% of due requests".into()),
+                ))
         }
         _ => Finding::new(check, Outcome::Error, format!("no evaluation for {id}")),
     }
@@ -355,13 +454,28 @@ pub fn summary_evidence(r: &LoadResult) -> Vec<Evidence> {
         ("max", c.max),
         ("mean", c.mean),
     ] {
-        ev.push(Evidence::metric(format!("latency {name}"), round3(v), Some("ms"), None));
+        ev.push(Evidence::metric(
+            format!("latency {name}"),
+            round3(v),
+            Some("ms"),
+            None,
+        ));
     }
     for (s, n) in r.statuses() {
-        ev.push(Evidence::metric(format!("status {s}"), n as f64, None, None));
+        ev.push(Evidence::metric(
+            format!("status {s}"),
+            n as f64,
+            None,
+            None,
+        ));
     }
     for (k, n) in r.error_kinds() {
-        ev.push(Evidence::metric(format!("{} errors", k.as_str()), n as f64, None, None));
+        ev.push(Evidence::metric(
+            format!("{} errors", k.as_str()),
+            n as f64,
+            None,
+            None,
+        ));
     }
     let series: Vec<String> = r
         .recorder
@@ -391,8 +505,16 @@ pub fn summary_text(r: &LoadResult) -> String {
         r.model,
         r.connections,
         r.elapsed.as_secs_f64(),
-        if r.runs > 1 { format!(", {} runs merged", r.runs) } else { String::new() },
-        if r.interrupted { " (interrupted by Ctrl-C)" } else { "" }
+        if r.runs > 1 {
+            format!(", {} runs merged", r.runs)
+        } else {
+            String::new()
+        },
+        if r.interrupted {
+            " (interrupted by Ctrl-C)"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         s,
@@ -415,7 +537,11 @@ pub fn summary_text(r: &LoadResult) -> String {
     } else {
         s.push_str(&row("latency", r.corrected()));
     }
-    let statuses: Vec<String> = r.statuses().iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let statuses: Vec<String> = r
+        .statuses()
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
     if !statuses.is_empty() {
         let _ = writeln!(s, "  statuses     {}", statuses.join("  "));
     }
@@ -443,7 +569,9 @@ pub fn summary_text(r: &LoadResult) -> String {
                     mb(w.rss_last),
                     mb(w.rss_max),
                     trim_float(sl),
-                    w.cpu_percent.map(|c| format!(", CPU {:.1}%", c)).unwrap_or_default()
+                    w.cpu_percent
+                        .map(|c| format!(", CPU {:.1}%", c))
+                        .unwrap_or_default()
                 );
             }
             (None, Some(p)) => {

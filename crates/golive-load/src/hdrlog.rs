@@ -27,7 +27,10 @@ pub fn write(r: &LoadResult, path: &Path) -> Result<(), LoadError> {
         .unwrap_or(SystemTime::UNIX_EPOCH);
     {
         let mut w = IntervalLogWriterBuilder::new()
-            .add_comment(&format!("golive load {} ({} model), latencies in microseconds", r.url, r.model))
+            .add_comment(&format!(
+                "golive load {} ({} model), latencies in microseconds",
+                r.url, r.model
+            ))
             .add_comment(&format!("{META_PREFIX}{meta}"))
             .with_start_time(start)
             .with_base_time(start)
@@ -54,7 +57,10 @@ pub fn read(path: &Path) -> Result<LoadResult, LoadError> {
     let text = std::str::from_utf8(&data).map_err(|_| bad("not a text HdrHistogram log".into()))?;
     let mut meta: Option<RunMeta> = None;
     for (i, line) in text.lines().enumerate() {
-        if let Some(json) = line.strip_prefix('#').and_then(|l| l.strip_prefix(META_PREFIX)) {
+        if let Some(json) = line
+            .strip_prefix('#')
+            .and_then(|l| l.strip_prefix(META_PREFIX))
+        {
             meta = Some(
                 serde_json::from_str(json)
                     .map_err(|e| bad(format!("line {}: bad golive-run header: {e}", i + 1)))?,
@@ -62,7 +68,10 @@ pub fn read(path: &Path) -> Result<LoadResult, LoadError> {
         }
     }
     let meta = meta.ok_or_else(|| {
-        bad("no `#golive-run` header: only logs written by `golive load --hdr-out` can be merged".into())
+        bad(
+            "no `#golive-run` header: only logs written by `golive load --hdr-out` can be merged"
+                .into(),
+        )
     })?;
     let mut rec = Recorder::default();
     meta.fill(&mut rec).map_err(bad)?;
@@ -70,7 +79,9 @@ pub fn read(path: &Path) -> Result<LoadResult, LoadError> {
     let mut seen = 0;
     for (n, entry) in IntervalLogIterator::new(&data).enumerate() {
         let entry = entry.map_err(|e| bad(format!("entry {}: {e:?}", n + 1)))?;
-        let LogEntry::Interval(ih) = entry else { continue };
+        let LogEntry::Interval(ih) = entry else {
+            continue;
+        };
         let raw = base64::engine::general_purpose::STANDARD
             .decode(ih.encoded_histogram())
             .map_err(|e| bad(format!("interval {}: bad base64: {e}", n + 1)))?;
@@ -131,7 +142,10 @@ pub fn merge(paths: &[impl AsRef<Path>]) -> Result<LoadResult, LoadError> {
                     (a, b) => a.or(b),
                 };
                 if acc.url != r.url {
-                    acc.url = format!("{} (+ other targets)", acc.url.trim_end_matches(" (+ other targets)"));
+                    acc.url = format!(
+                        "{} (+ other targets)",
+                        acc.url.trim_end_matches(" (+ other targets)")
+                    );
                 }
                 if acc.model != r.model {
                     acc.model = "mixed".into();

@@ -87,7 +87,9 @@ impl LoadPlan {
             return Err(LoadError::Plan("-n 0: give at least one request".into()));
         }
         if self.timeout.is_zero() {
-            return Err(LoadError::Plan("--timeout 0: give a positive timeout".into()));
+            return Err(LoadError::Plan(
+                "--timeout 0: give a positive timeout".into(),
+            ));
         }
         if !allow_remote && !is_loopback(&self.url) {
             return Err(LoadError::Remote(
@@ -116,6 +118,11 @@ pub fn parse_target(s: &str) -> Result<Url, LoadError> {
     Ok(url)
 }
 
+/// The host of a URL (`None` when it is not a URL with a host).
+pub fn host_of(url: &str) -> Option<String> {
+    Url::parse(url).ok()?.host_str().map(str::to_string)
+}
+
 /// True for `localhost`, 127.0.0.0/8 and ::1.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -135,10 +142,17 @@ pub fn parse_header(line: &str) -> Result<(HeaderName, HeaderValue), LoadError> 
             "header `{line}`: expected `Name: value`, e.g. -H 'Accept: application/json'"
         ))
     })?;
-    let name = HeaderName::from_bytes(n.trim().as_bytes())
-        .map_err(|_| LoadError::Plan(format!("header `{line}`: `{}` is not a header name", n.trim())))?;
-    let value = HeaderValue::from_str(v.trim())
-        .map_err(|_| LoadError::Plan(format!("header `{line}`: the value is not a valid header value")))?;
+    let name = HeaderName::from_bytes(n.trim().as_bytes()).map_err(|_| {
+        LoadError::Plan(format!(
+            "header `{line}`: `{}` is not a header name",
+            n.trim()
+        ))
+    })?;
+    let value = HeaderValue::from_str(v.trim()).map_err(|_| {
+        LoadError::Plan(format!(
+            "header `{line}`: the value is not a valid header value"
+        ))
+    })?;
     Ok((name, value))
 }
 
@@ -241,7 +255,9 @@ impl RateSchedule {
 
     pub fn new(stages: Vec<Stage>) -> Result<RateSchedule, LoadError> {
         if stages.is_empty() {
-            return Err(LoadError::Plan("an arrival-rate schedule needs a stage".into()));
+            return Err(LoadError::Plan(
+                "an arrival-rate schedule needs a stage".into(),
+            ));
         }
         let mut starts = Vec::with_capacity(stages.len());
         let mut total = 0.0;
@@ -275,7 +291,9 @@ impl RateSchedule {
                     "--ramp `{s}`: stage `{part}` {why} (expected FROM:TO/DURATION like 0:100/30s, or RATE/DURATION)"
                 ))
             };
-            let (rates, dur) = part.split_once('/').ok_or_else(|| bad("has no /DURATION"))?;
+            let (rates, dur) = part
+                .split_once('/')
+                .ok_or_else(|| bad("has no /DURATION"))?;
             let duration =
                 golive_core::units::parse_duration(dur).map_err(|e| bad(&format!(": {e}")))?;
             let num = |x: &str| -> Result<f64, LoadError> {

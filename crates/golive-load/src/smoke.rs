@@ -34,7 +34,9 @@ use crate::LoadError;
 use crate::client::{Connector, read_body};
 use crate::plan::{StatusSet, parse_header};
 use bytes::Bytes;
-use golive_core::{Catalog, Category, Check, Collector, Evidence, Finding, Header, Outcome, Severity, Stage};
+use golive_core::{
+    Catalog, Category, Check, Collector, Evidence, Finding, Header, Outcome, Severity, Stage,
+};
 use http::{HeaderMap, HeaderValue, Method, Request};
 use http_body_util::Full;
 use serde::Deserialize;
@@ -171,7 +173,9 @@ enum OneOrMany {
 enum CaptureSpec {
     /// JSON pointer (`/token`) or dotted path (`data.id`) into the response body.
     Json(String),
-    Header { header: String },
+    Header {
+        header: String,
+    },
 }
 
 /// A parsed smoke spec.
@@ -192,7 +196,9 @@ impl Spec {
         let label = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| LoadError::Spec {
             path: label.clone(),
-            why: format!("cannot read it: {e} (write a smoke.yaml, see docs/load.md, or give -f FILE)"),
+            why: format!(
+                "cannot read it: {e} (write a smoke.yaml, see docs/load.md, or give -f FILE)"
+            ),
         })?;
         let text = String::from_utf8(bytes).map_err(|_| LoadError::Spec {
             path: label.clone(),
@@ -209,7 +215,9 @@ impl Spec {
         };
         let file: SpecFile = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
         let timeout = match &file.timeout {
-            Some(t) => golive_core::units::parse_duration(t).map_err(|e| err(format!("timeout: {e}")))?,
+            Some(t) => {
+                golive_core::units::parse_duration(t).map_err(|e| err(format!("timeout: {e}")))?
+            }
             None => DEFAULT_TIMEOUT,
         };
         let mut tests = file.tests;
@@ -219,14 +227,19 @@ impl Spec {
             for p in cl.performance {
                 let text = match p {
                     Yaml::String(s) => s,
-                    other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_string(),
+                    other => serde_yaml::to_string(&other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
                 };
                 notices.push(format!(
                     "{label}: `performance: {text}` is not a smoke test: use `golive load` thresholds for it"
                 ));
             }
             if cl.duration.is_some() {
-                notices.push(format!("{label}: `duration` is informative only: each request has its own timeout"));
+                notices.push(format!(
+                    "{label}: `duration` is informative only: each request has its own timeout"
+                ));
             }
         }
         if tests.is_empty() {
@@ -247,7 +260,10 @@ impl Spec {
                 )));
             }
             if !inline && t.steps.is_empty() {
-                return Err(err(format!("test `{}` has neither `path` nor `steps`", t.name)));
+                return Err(err(format!(
+                    "test `{}` has neither `path` nor `steps`",
+                    t.name
+                )));
             }
             if let Some(ExpectSpec::Full(e)) = &t.expect {
                 check_expect(e).map_err(|w| err(format!("test `{}`: {w}", t.name)))?;
@@ -305,7 +321,9 @@ pub fn run_blocking(spec: &Spec, base_url: Option<&str>) -> Result<SmokeRun, Loa
 
 /// Runs every test of the spec (async).
 pub async fn run(spec: &Spec, base_url: Option<&str>) -> Result<SmokeRun, LoadError> {
-    let base = base_url.map(str::to_string).or_else(|| spec.base_url.clone());
+    let base = base_url
+        .map(str::to_string)
+        .or_else(|| spec.base_url.clone());
     let base = match base {
         Some(b) => Some(url::Url::parse(&b).map_err(|e| LoadError::Spec {
             path: spec.path.clone(),
@@ -473,11 +491,13 @@ async fn run_step(
         base.join(&path)
             .map_err(|e| fail(format!("cannot join `{path}` to {base}: {e}")))?
     };
-    let method_text = step.method.unwrap_or(if step.body.is_some() || step.json.is_some() {
-        "POST"
-    } else {
-        "GET"
-    });
+    let method_text = step
+        .method
+        .unwrap_or(if step.body.is_some() || step.json.is_some() {
+            "POST"
+        } else {
+            "GET"
+        });
     let method = Method::from_bytes(method_text.to_ascii_uppercase().as_bytes())
         .map_err(|_| fail(format!("`{method_text}` is not an HTTP method")))?;
     let mut headers = HeaderMap::new();
@@ -497,7 +517,10 @@ async fn run_step(
             let mut json = serde_json::to_value(j).map_err(|e| fail(format!("json body: {e}")))?;
             interpolate_json(&mut json, vars).map_err(fail)?;
             if !headers.contains_key(http::header::CONTENT_TYPE) {
-                headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
             }
             Bytes::from(json.to_string())
         }
@@ -541,18 +564,48 @@ async fn run_step(
         Ok(Err(f)) => {
             return Err((
                 format!("{method} {url}: {f}"),
-                Some(http_evidence(&method, &url, None, shown_headers, &HeaderMap::new(), &[], elapsed_ms, vars)),
+                Some(http_evidence(
+                    &method,
+                    &url,
+                    None,
+                    shown_headers,
+                    &HeaderMap::new(),
+                    &[],
+                    elapsed_ms,
+                    vars,
+                )),
             ));
         }
         Err(_) => {
             return Err((
-                format!("{method} {url}: no response within {:?} (timeout)", spec.timeout),
-                Some(http_evidence(&method, &url, None, shown_headers, &HeaderMap::new(), &[], elapsed_ms, vars)),
+                format!(
+                    "{method} {url}: no response within {:?} (timeout)",
+                    spec.timeout
+                ),
+                Some(http_evidence(
+                    &method,
+                    &url,
+                    None,
+                    shown_headers,
+                    &HeaderMap::new(),
+                    &[],
+                    elapsed_ms,
+                    vars,
+                )),
             ));
         }
     };
     let evidence = |vars: &BTreeMap<String, String>| {
-        http_evidence(&method, &url, Some(status), shown_headers.clone(), &resp_headers, &body, elapsed_ms, vars)
+        http_evidence(
+            &method,
+            &url,
+            Some(status),
+            shown_headers.clone(),
+            &resp_headers,
+            &body,
+            elapsed_ms,
+            vars,
+        )
     };
     if let Err(why) = check_response(step.expect, status, &resp_headers, &body, elapsed) {
         return Err((why, Some(evidence(vars))));
@@ -577,7 +630,10 @@ async fn run_step(
                     Some(other) => other.to_string(),
                 }
             }
-            CaptureSpec::Header { header } => match resp_headers.get(header.as_str()).and_then(|v| v.to_str().ok()) {
+            CaptureSpec::Header { header } => match resp_headers
+                .get(header.as_str())
+                .and_then(|v| v.to_str().ok())
+            {
                 Some(v) => v.to_string(),
                 None => {
                     return Err((
@@ -642,8 +698,10 @@ fn http_evidence(
 
 fn mask_header(name: &str, value: &str) -> String {
     let n = name.to_ascii_lowercase();
-    if matches!(n.as_str(), "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
-        || n.contains("api-key")
+    if matches!(
+        n.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+    ) || n.contains("api-key")
         || n.contains("token")
     {
         match value.split_once(' ') {
@@ -667,13 +725,20 @@ fn check_response(
 ) -> Result<(), String> {
     let excerpt = || {
         let t = String::from_utf8_lossy(&body[..body.len().min(200)]).to_string();
-        if t.is_empty() { "(empty body)".to_string() } else { format!("`{t}`") }
+        if t.is_empty() {
+            "(empty body)".to_string()
+        } else {
+            format!("`{t}`")
+        }
     };
     let status_ok = |want: &str, ok: bool| {
         if ok {
             Ok(())
         } else {
-            Err(format!("expected status {want}, received {status} (body {})", excerpt()))
+            Err(format!(
+                "expected status {want}, received {status} (body {})",
+                excerpt()
+            ))
         }
     };
     let full = match expect {
@@ -689,13 +754,17 @@ fn check_response(
         None => status_ok("2xx", (200..300).contains(&status))?,
         Some(StatusSpec::Code(c)) => status_ok(&c.to_string(), status == *c)?,
         Some(StatusSpec::Codes(cs)) => status_ok(
-            &cs.iter().map(u16::to_string).collect::<Vec<_>>().join(" or "),
+            &cs.iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(" or "),
             cs.contains(&status),
         )?,
         Some(StatusSpec::Set(ParsedSet(text, set))) => status_ok(text, set.contains(status))?,
     }
     if let Some(max) = &full.max_latency {
-        let limit = golive_core::units::parse_duration(max).map_err(|e| format!("max_latency: {e}"))?;
+        let limit =
+            golive_core::units::parse_duration(max).map_err(|e| format!("max_latency: {e}"))?;
         if elapsed > limit {
             return Err(format!(
                 "expected a response within {max}, received it after {:.1} ms",
@@ -706,8 +775,16 @@ fn check_response(
     for (name, want) in &full.headers {
         match headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
             Some(v) if v.contains(want.as_str()) => {}
-            Some(v) => return Err(format!("expected header `{name}` to contain `{want}`, received `{v}`")),
-            None => return Err(format!("expected header `{name}` containing `{want}`, received no such header")),
+            Some(v) => {
+                return Err(format!(
+                    "expected header `{name}` to contain `{want}`, received `{v}`"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "expected header `{name}` containing `{want}`, received no such header"
+                ));
+            }
         }
     }
     if let Some(c) = &full.body_contains {
@@ -718,7 +795,10 @@ fn check_response(
         };
         for w in wanted {
             if !text.contains(w.as_str()) {
-                return Err(format!("expected the body to contain `{w}`, received {}", excerpt()));
+                return Err(format!(
+                    "expected the body to contain `{w}`, received {}",
+                    excerpt()
+                ));
             }
         }
     }
@@ -747,7 +827,8 @@ fn check_json(fields: &BTreeMap<String, Yaml>, body: &[u8]) -> Result<(), String
                 return Err(format!(
                     "expected `{path}` to {}, received {}",
                     if *exists { "exist" } else { "be absent" },
-                    got.map(|g| g.to_string()).unwrap_or_else(|| "nothing".into())
+                    got.map(|g| g.to_string())
+                        .unwrap_or_else(|| "nothing".into())
                 ));
             }
             continue;
@@ -756,7 +837,11 @@ fn check_json(fields: &BTreeMap<String, Yaml>, body: &[u8]) -> Result<(), String
         match got {
             Some(g) if json_eq(g, &want_json) => {}
             Some(g) => return Err(format!("expected `{path}` = {want_json}, received {g}")),
-            None => return Err(format!("expected `{path}` = {want_json}, received no such field")),
+            None => {
+                return Err(format!(
+                    "expected `{path}` = {want_json}, received no such field"
+                ));
+            }
         }
     }
     Ok(())
@@ -766,7 +851,9 @@ fn json_eq(a: &Json, b: &Json) -> bool {
     match (a, b) {
         (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
         // YAML `200` against a JSON "200" string: compare as text.
-        (Json::String(s), Json::Number(n)) | (Json::Number(n), Json::String(s)) => *s == n.to_string(),
+        (Json::String(s), Json::Number(n)) | (Json::Number(n), Json::String(s)) => {
+            *s == n.to_string()
+        }
         _ => a == b,
     }
 }
@@ -807,7 +894,11 @@ pub fn interpolate(s: &str, vars: &BTreeMap<String, String>) -> Result<String, S
                 let known: Vec<&str> = vars.keys().map(String::as_str).collect();
                 format!(
                     "`${{{name}}}` is not a captured value (captured so far: {})",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 )
             })?;
             out.push_str(v);
@@ -865,8 +956,14 @@ mod tests {
             ("tests:\n  - name: x\n    path: /\n    bogus: 1\n", "bogus"),
             ("tests: []\n", "no test"),
             ("tests:\n  - name: x\n", "neither"),
-            ("tests:\n  - name: x\n    path: /\n    expect: { status: 200, max_latency: soon }\n", "max_latency"),
-            ("timeout: forever\ntests:\n  - name: x\n    path: /\n", "timeout"),
+            (
+                "tests:\n  - name: x\n    path: /\n    expect: { status: 200, max_latency: soon }\n",
+                "max_latency",
+            ),
+            (
+                "timeout: forever\ntests:\n  - name: x\n    path: /\n",
+                "timeout",
+            ),
         ] {
             let e = Spec::parse(text, "smoke.yaml").unwrap_err().to_string();
             assert!(e.contains(why), "{text}: {e}");
@@ -891,8 +988,14 @@ mod tests {
     #[test]
     fn ids_are_unique_slugs() {
         let mut used = Vec::new();
-        assert_eq!(unique_id("Homepage loads", &mut used), "smoke.homepage-loads");
-        assert_eq!(unique_id("Homepage loads!", &mut used), "smoke.homepage-loads-2");
+        assert_eq!(
+            unique_id("Homepage loads", &mut used),
+            "smoke.homepage-loads"
+        );
+        assert_eq!(
+            unique_id("Homepage loads!", &mut used),
+            "smoke.homepage-loads-2"
+        );
         assert_eq!(unique_id("Template", &mut used), "smoke.test-3");
         assert!(golive_core::config::is_dynamic_id("smoke.homepage-loads"));
     }

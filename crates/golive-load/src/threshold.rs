@@ -25,8 +25,8 @@ impl Metric {
     /// The catalog check a threshold on this metric feeds.
     pub fn check_id(self) -> &'static str {
         match self {
-            Metric::Percentile(p) if p == 95.0 => "load.p95-latency",
-            Metric::Percentile(p) if p == 99.0 => "load.p99-latency",
+            Metric::Percentile(95.0) => "load.p95-latency",
+            Metric::Percentile(99.0) => "load.p99-latency",
             Metric::Percentile(_) | Metric::Max => "load.latency-threshold",
             Metric::Mean => "load.mean-latency",
             Metric::ErrorRate => "load.error-rate",

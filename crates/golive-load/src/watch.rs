@@ -67,7 +67,8 @@ impl Watcher {
             if let (Ok(a), Ok(b)) = (cpu0, cpu_ticks(pid))
                 && wall > 0.0
             {
-                report.cpu_percent = Some((b.saturating_sub(a)) as f64 / clock_ticks() / wall * 100.0);
+                report.cpu_percent =
+                    Some((b.saturating_sub(a)) as f64 / clock_ticks() / wall * 100.0);
             }
             finish(&mut report, wall);
             report
@@ -109,11 +110,7 @@ pub fn slope(points: &[(f64, f64)]) -> Option<f64> {
     let my = points.iter().map(|p| p.1).sum::<f64>() / n;
     let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
     let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    if sxx <= 0.0 {
-        None
-    } else {
-        Some(sxy / sxx)
-    }
+    if sxx <= 0.0 { None } else { Some(sxy / sxx) }
 }
 
 /// Resident set size of a process, from `/proc/PID/status` (`VmRSS: N kB`).
@@ -125,7 +122,9 @@ pub fn rss_bytes(pid: u32) -> Result<u64, String> {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map(|kb| kb * 1024)
-        .ok_or_else(|| format!("{path} has no VmRSS line (process {pid} is a zombie or a kernel thread)"))
+        .ok_or_else(|| {
+            format!("{path} has no VmRSS line (process {pid} is a zombie or a kernel thread)")
+        })
 }
 
 /// utime + stime of a process, in clock ticks, from `/proc/PID/stat`.

@@ -7,7 +7,8 @@ mod common;
 use common::{Mode, closed_port, start, start_dropping};
 use golive_core::{Catalog, Outcome};
 use golive_load::{
-    ErrorKind, LoadPlan, LoadResult, Model, RateSchedule, RunOptions, StatusSet, Threshold, findings, hdrlog, run,
+    ErrorKind, LoadPlan, LoadResult, Model, RateSchedule, RunOptions, StatusSet, Threshold,
+    findings, hdrlog, run,
 };
 use std::time::Duration;
 
@@ -21,7 +22,10 @@ fn plan(url: &str, c: u32, d_ms: u64) -> LoadPlan {
 }
 
 fn outcome(r: &LoadResult, thresholds: &[&str], id: &str) -> Outcome {
-    let ts: Vec<Threshold> = thresholds.iter().map(|t| Threshold::parse(t).unwrap()).collect();
+    let ts: Vec<Threshold> = thresholds
+        .iter()
+        .map(|t| Threshold::parse(t).unwrap())
+        .collect();
     let fs = findings(r, &ts, Catalog::builtin());
     // every load check has at least one finding
     for c in golive_load::LOAD_CHECKS {
@@ -37,38 +41,69 @@ fn outcome(r: &LoadResult, thresholds: &[&str], id: &str) -> Outcome {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fast_server_closed_model_and_thresholds_both_sides() {
     let s = start(Mode::Fast, false).await;
-    let r = run(plan(&s.url("/"), 4, 800), RunOptions::default()).await.unwrap();
+    let r = run(plan(&s.url("/"), 4, 800), RunOptions::default())
+        .await
+        .unwrap();
     assert!(r.requests() > 50, "only {} requests", r.requests());
     assert_eq!(r.errors(), 0);
     assert_eq!(r.statuses().get(&200).copied(), Some(r.requests()));
-    assert_eq!(s.hits.load(std::sync::atomic::Ordering::SeqCst), r.requests());
+    assert_eq!(
+        s.hits.load(std::sync::atomic::Ordering::SeqCst),
+        r.requests()
+    );
     assert_eq!(r.recorder.bytes, 2 * r.requests());
     assert!(!r.recorder.series.is_empty());
     assert_eq!(outcome(&r, &["p95<2s"], "load.p95-latency"), Outcome::Pass);
-    assert_eq!(outcome(&r, &["p95<0.001ms"], "load.p95-latency"), Outcome::Fail);
+    assert_eq!(
+        outcome(&r, &["p95<0.001ms"], "load.p95-latency"),
+        Outcome::Fail
+    );
     assert_eq!(outcome(&r, &["rps>1"], "load.throughput"), Outcome::Pass);
-    assert_eq!(outcome(&r, &["rps>100000000"], "load.throughput"), Outcome::Fail);
-    assert_eq!(outcome(&r, &["mean<5s"], "load.mean-latency"), Outcome::Pass);
-    assert_eq!(outcome(&r, &["max<0.001ms"], "load.latency-threshold"), Outcome::Fail);
-    assert_eq!(outcome(&r, &["error_rate<0.1%"], "load.error-rate"), Outcome::Pass);
+    assert_eq!(
+        outcome(&r, &["rps>100000000"], "load.throughput"),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&r, &["mean<5s"], "load.mean-latency"),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&r, &["max<0.001ms"], "load.latency-threshold"),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&r, &["error_rate<0.1%"], "load.error-rate"),
+        Outcome::Pass
+    );
     // without thresholds: defaults for p95 and the error rate, not-applicable elsewhere
     assert_eq!(outcome(&r, &[], "load.p95-latency"), Outcome::Pass);
     assert_eq!(outcome(&r, &[], "load.error-rate"), Outcome::Pass);
     assert_eq!(outcome(&r, &[], "load.p99-latency"), Outcome::NotApplicable);
-    assert_eq!(outcome(&r, &[], "load.memory-stable"), Outcome::NotApplicable);
-    assert_eq!(outcome(&r, &[], "load.generator-keeps-up"), Outcome::NotApplicable);
+    assert_eq!(
+        outcome(&r, &[], "load.memory-stable"),
+        Outcome::NotApplicable
+    );
+    assert_eq!(
+        outcome(&r, &[], "load.generator-keeps-up"),
+        Outcome::NotApplicable
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_server_percentiles_reflect_the_delay() {
     let s = start(Mode::Slow(Duration::from_millis(60)), false).await;
-    let r = run(plan(&s.url("/"), 4, 1200), RunOptions::default()).await.unwrap();
+    let r = run(plan(&s.url("/"), 4, 1200), RunOptions::default())
+        .await
+        .unwrap();
     let l = r.corrected();
     assert!(r.requests() >= 20, "{} requests", r.requests());
     assert!(l.p50 >= 59.0 && l.p50 < 160.0, "p50 {}", l.p50);
     assert!(l.min >= 59.0, "min {}", l.min);
     assert!(l.p95 >= 59.0 && l.p95 < 300.0, "p95 {}", l.p95);
-    assert_eq!(outcome(&r, &["p95<40ms"], "load.p95-latency"), Outcome::Fail);
+    assert_eq!(
+        outcome(&r, &["p95<40ms"], "load.p95-latency"),
+        Outcome::Fail
+    );
     assert_eq!(outcome(&r, &["p95<1s"], "load.p95-latency"), Outcome::Pass);
 }
 
@@ -81,31 +116,58 @@ async fn every_tenth_500_gives_exactly_ten_percent() {
     assert_eq!(r.requests(), 200);
     assert_eq!(r.statuses().get(&500).copied(), Some(20));
     assert!((r.error_rate() - 0.10).abs() < 1e-12, "{}", r.error_rate());
-    assert_eq!(outcome(&r, &["error_rate<1%"], "load.error-rate"), Outcome::Fail);
-    assert_eq!(outcome(&r, &["error_rate<20%"], "load.error-rate"), Outcome::Pass);
-    assert_eq!(outcome(&r, &[], "load.error-rate"), Outcome::Fail, "default policy: 1 %");
+    assert_eq!(
+        outcome(&r, &["error_rate<1%"], "load.error-rate"),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&r, &["error_rate<20%"], "load.error-rate"),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&r, &[], "load.error-rate"),
+        Outcome::Fail,
+        "default policy: 1 %"
+    );
     // --ok-status accepts the 500s
     p.ok_status = StatusSet::parse("2xx,500").unwrap();
     let r = run(p, RunOptions::default()).await.unwrap();
     assert_eq!(r.errors(), 0);
-    assert_eq!(outcome(&r, &["error_rate<0.1%"], "load.error-rate"), Outcome::Pass);
+    assert_eq!(
+        outcome(&r, &["error_rate<0.1%"], "load.error-rate"),
+        Outcome::Pass
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_server_shows_in_corrected_not_uncorrected() {
     // 200 req/s for 2 s on one connection; the whole server stalls 600 ms at request 100.
-    let s = start(Mode::Stall { at: 100, pause: Duration::from_millis(600) }, false).await;
+    let s = start(
+        Mode::Stall {
+            at: 100,
+            pause: Duration::from_millis(600),
+        },
+        false,
+    )
+    .await;
     let mut p = plan(&s.url("/"), 1, 2000);
     p.model = Model::Open(RateSchedule::constant(200.0, Duration::from_secs(2)).unwrap());
     let r = run(p, RunOptions::default()).await.unwrap();
     let c = r.corrected();
     let u = r.uncorrected();
     assert!(r.requests() >= 300, "{} requests", r.requests());
-    assert!(c.p99 >= 400.0, "corrected p99 {} should show the 600 ms stall", c.p99);
+    assert!(
+        c.p99 >= 400.0,
+        "corrected p99 {} should show the 600 ms stall",
+        c.p99
+    );
     assert!(u.p99 < 200.0, "uncorrected p99 {} should hide it", u.p99);
     assert!(u.max >= 500.0, "the stalled request itself: {}", u.max);
     assert!(r.recorder.late > 50, "late sends {}", r.recorder.late);
-    assert_eq!(outcome(&r, &["p99<300ms"], "load.p99-latency"), Outcome::Fail);
+    assert_eq!(
+        outcome(&r, &["p99<300ms"], "load.p99-latency"),
+        Outcome::Fail
+    );
     assert_eq!(outcome(&r, &[], "load.generator-keeps-up"), Outcome::Warn);
 }
 
@@ -115,7 +177,11 @@ async fn open_model_keeps_to_the_rate() {
     let mut p = plan(&s.url("/"), 4, 1000);
     p.model = Model::Open(RateSchedule::constant(100.0, Duration::from_secs(1)).unwrap());
     let r = run(p, RunOptions::default()).await.unwrap();
-    assert!((90..=101).contains(&r.requests()), "{} requests", r.requests());
+    assert!(
+        (90..=101).contains(&r.requests()),
+        "{} requests",
+        r.requests()
+    );
     assert_eq!(r.intended, Some(100));
     assert_eq!(outcome(&r, &[], "load.generator-keeps-up"), Outcome::Pass);
 }
@@ -123,7 +189,9 @@ async fn open_model_keeps_to_the_rate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_close_is_handled_without_errors() {
     let s = start(Mode::CloseAfterResponse, false).await;
-    let r = run(plan(&s.url("/"), 2, 600), RunOptions::default()).await.unwrap();
+    let r = run(plan(&s.url("/"), 2, 600), RunOptions::default())
+        .await
+        .unwrap();
     assert!(r.requests() > 10, "{}", r.requests());
     assert_eq!(r.errors(), 0, "{:?}", r.error_kinds());
 }
@@ -135,9 +203,17 @@ async fn dropped_connections_count_as_reset_errors() {
     p.requests = Some(100);
     let r = run(p, RunOptions::default()).await.unwrap();
     assert_eq!(r.requests(), 100);
-    assert_eq!(r.error_kinds().get(&ErrorKind::Reset).copied(), Some(20), "{:?}", r.error_kinds());
+    assert_eq!(
+        r.error_kinds().get(&ErrorKind::Reset).copied(),
+        Some(20),
+        "{:?}",
+        r.error_kinds()
+    );
     assert_eq!(r.statuses().get(&200).copied(), Some(80));
-    assert_eq!(outcome(&r, &["error_rate<1%"], "load.error-rate"), Outcome::Fail);
+    assert_eq!(
+        outcome(&r, &["error_rate<1%"], "load.error-rate"),
+        Outcome::Fail
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,21 +239,34 @@ async fn unreachable_tls_and_timeout_errors_are_classified() {
     p.requests = Some(3);
     let r = run(p, RunOptions::default()).await.unwrap();
     assert_eq!(r.error_kinds().get(&ErrorKind::Connect).copied(), Some(3));
-    assert_eq!(outcome(&r, &["p95<1s"], "load.p95-latency"), Outcome::Inconclusive);
+    assert_eq!(
+        outcome(&r, &["p95<1s"], "load.p95-latency"),
+        Outcome::Inconclusive
+    );
     assert_eq!(outcome(&r, &[], "load.error-rate"), Outcome::Fail);
 
     let s = start(Mode::Fast, false).await;
     let mut p = plan(&format!("https://{}/", s.addr), 1, 2000);
     p.requests = Some(2);
     let r = run(p, RunOptions::default()).await.unwrap();
-    assert_eq!(r.error_kinds().get(&ErrorKind::Tls).copied(), Some(2), "{:?}", r.error_kinds());
+    assert_eq!(
+        r.error_kinds().get(&ErrorKind::Tls).copied(),
+        Some(2),
+        "{:?}",
+        r.error_kinds()
+    );
 
     let s = start(Mode::Slow(Duration::from_secs(3)), false).await;
     let mut p = plan(&s.url("/"), 1, 2000);
     p.requests = Some(2);
     p.timeout = Duration::from_millis(150);
     let r = run(p, RunOptions::default()).await.unwrap();
-    assert_eq!(r.error_kinds().get(&ErrorKind::Timeout).copied(), Some(2), "{:?}", r.error_kinds());
+    assert_eq!(
+        r.error_kinds().get(&ErrorKind::Timeout).copied(),
+        Some(2),
+        "{:?}",
+        r.error_kinds()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -205,27 +294,47 @@ async fn hdr_logs_round_trip_and_merge_exactly() {
     assert_eq!(m.requests(), 200);
     assert_eq!(m.statuses().get(&500).copied(), Some(20));
     assert_eq!(m.runs, 2);
-    assert_eq!(m.corrected().p99, golive_load::stats::Latency::of(&exact).p99);
+    assert_eq!(
+        m.corrected().p99,
+        golive_load::stats::Latency::of(&exact).p99
+    );
     // not a golive log
     std::fs::write(dir.path().join("x.hdr"), "1.0,2.0,3.0,AAAA\n").unwrap();
-    let e = hdrlog::read(&dir.path().join("x.hdr")).unwrap_err().to_string();
+    let e = hdrlog::read(&dir.path().join("x.hdr"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("golive-run"), "{e}");
-    let e = hdrlog::read(&dir.path().join("missing.hdr")).unwrap_err().to_string();
-    assert!(e.contains("missing.hdr") && e.contains("cannot read"), "{e}");
+    let e = hdrlog::read(&dir.path().join("missing.hdr"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("missing.hdr") && e.contains("cannot read"),
+        "{e}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_pid_sees_growth_and_stability() {
     let s = start(Mode::Fast, false).await;
     // A process that holds still.
-    let mut child = std::process::Command::new("sleep").arg("10").spawn().unwrap();
-    let opts = RunOptions { watch_pid: Some(child.id()), ..Default::default() };
+    let mut child = std::process::Command::new("sleep")
+        .arg("10")
+        .spawn()
+        .unwrap();
+    let opts = RunOptions {
+        watch_pid: Some(child.id()),
+        ..Default::default()
+    };
     let r = run(plan(&s.url("/"), 1, 1500), opts).await.unwrap();
     let _ = child.kill();
     let _ = child.wait();
     let w = r.watch.as_ref().unwrap();
     assert!(w.samples.len() >= 10, "{} samples", w.samples.len());
-    assert!(w.slope_mb_per_min.unwrap().abs() < 1.0, "{:?}", w.slope_mb_per_min);
+    assert!(
+        w.slope_mb_per_min.unwrap().abs() < 1.0,
+        "{:?}",
+        w.slope_mb_per_min
+    );
     assert_eq!(outcome(&r, &[], "load.memory-stable"), Outcome::Pass);
 
     // This test process, with a thread that leaks 4 MB every 100 ms.
@@ -239,18 +348,30 @@ async fn watch_pid_sees_growth_and_stability() {
         }
         kept.len()
     });
-    let opts = RunOptions { watch_pid: Some(std::process::id()), ..Default::default() };
+    let opts = RunOptions {
+        watch_pid: Some(std::process::id()),
+        ..Default::default()
+    };
     let r = run(plan(&s.url("/"), 1, 1500), opts).await.unwrap();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     leaker.join().unwrap();
     let slope = r.watch.as_ref().unwrap().slope_mb_per_min.unwrap();
     assert!(slope > 100.0, "slope {slope} MB/min");
     assert_eq!(outcome(&r, &[], "load.memory-stable"), Outcome::Warn);
-    assert_eq!(outcome(&r, &["mem_growth<5MB/min"], "load.memory-stable"), Outcome::Fail);
-    assert_eq!(outcome(&r, &["mem_growth<100000MB/min"], "load.memory-stable"), Outcome::Pass);
+    assert_eq!(
+        outcome(&r, &["mem_growth<5MB/min"], "load.memory-stable"),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&r, &["mem_growth<100000MB/min"], "load.memory-stable"),
+        Outcome::Pass
+    );
 
     // No such process: an error finding, not a pass.
-    let opts = RunOptions { watch_pid: Some(u32::MAX - 7), ..Default::default() };
+    let opts = RunOptions {
+        watch_pid: Some(u32::MAX - 7),
+        ..Default::default()
+    };
     let r = run(plan(&s.url("/"), 1, 300), opts).await.unwrap();
     assert_eq!(outcome(&r, &[], "load.memory-stable"), Outcome::Error);
 }

@@ -14,37 +14,65 @@ const TOKEN: &str = "tok-0123456789abcdef";
 
 async fn api(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let json = |status: StatusCode, v: serde_json::Value| {
         let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
         *r.status_mut() = status;
-        r.headers_mut()
-            .insert("content-type", http::HeaderValue::from_static("application/json"));
+        r.headers_mut().insert(
+            "content-type",
+            http::HeaderValue::from_static("application/json"),
+        );
         r
     };
     let resp = match (parts.method.as_str(), parts.uri.path()) {
         ("GET", "/") => Response::new(Full::new(Bytes::from_static(b"<h1>Welcome</h1>"))),
-        ("GET", "/api/health") => json(StatusCode::OK, serde_json::json!({"status": "healthy", "db": {"ok": true}})),
+        ("GET", "/api/health") => json(
+            StatusCode::OK,
+            serde_json::json!({"status": "healthy", "db": {"ok": true}}),
+        ),
         ("POST", "/api/login") => {
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             if v["user"] == "alice" && v["password"] == "secret" {
-                json(StatusCode::OK, serde_json::json!({"token": TOKEN, "user": {"id": 42}}))
+                json(
+                    StatusCode::OK,
+                    serde_json::json!({"token": TOKEN, "user": {"id": 42}}),
+                )
             } else {
-                json(StatusCode::UNAUTHORIZED, serde_json::json!({"error": "bad credentials"}))
+                json(
+                    StatusCode::UNAUTHORIZED,
+                    serde_json::json!({"error": "bad credentials"}),
+                )
             }
         }
         ("GET", "/api/me") => {
-            let auth = parts.headers.get("authorization").and_then(|v| v.to_str().ok());
+            let auth = parts
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok());
             if auth == Some(&format!("Bearer {TOKEN}")) {
-                json(StatusCode::OK, serde_json::json!({"user": {"name": "alice", "id": 42}}))
+                json(
+                    StatusCode::OK,
+                    serde_json::json!({"user": {"name": "alice", "id": 42}}),
+                )
             } else {
-                json(StatusCode::UNAUTHORIZED, serde_json::json!({"error": "no token"}))
+                json(
+                    StatusCode::UNAUTHORIZED,
+                    serde_json::json!({"error": "no token"}),
+                )
             }
         }
-        ("GET", p) if p.starts_with("/api/users/") => {
-            json(StatusCode::OK, serde_json::json!({"id": p.trim_start_matches("/api/users/")}))
-        }
-        _ => json(StatusCode::NOT_FOUND, serde_json::json!({"error": "not found"})),
+        ("GET", p) if p.starts_with("/api/users/") => json(
+            StatusCode::OK,
+            serde_json::json!({"id": p.trim_start_matches("/api/users/")}),
+        ),
+        _ => json(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({"error": "not found"}),
+        ),
     };
     Ok(resp)
 }
@@ -100,16 +128,29 @@ async fn passing_multi_step_flow_with_captured_token() {
     for f in &out.findings {
         assert_eq!(f.outcome, Outcome::Pass, "{}: {}", f.check, f.message);
     }
-    let flow = out.findings.iter().find(|f| f.check == "smoke.login-flow").unwrap();
+    let flow = out
+        .findings
+        .iter()
+        .find(|f| f.check == "smoke.login-flow")
+        .unwrap();
     assert_eq!(flow.evidence.len(), 3);
     // the token is masked in the evidence (request header and login body)
     let text = serde_json::to_string(&flow.evidence).unwrap();
     assert!(!text.contains(TOKEN), "{text}");
     match &flow.evidence[1] {
-        Evidence::Http { status, url, request_headers, .. } => {
+        Evidence::Http {
+            status,
+            url,
+            request_headers,
+            ..
+        } => {
             assert_eq!(*status, Some(200));
             assert!(url.ends_with("/api/me"));
-            assert!(request_headers.iter().any(|h| h.name == "authorization" && h.value.starts_with("Bearer tok-")));
+            assert!(
+                request_headers
+                    .iter()
+                    .any(|h| h.name == "authorization" && h.value.starts_with("Bearer tok-"))
+            );
         }
         e => panic!("{e:?}"),
     }
@@ -127,8 +168,18 @@ async fn wrong_status_names_the_step_and_shows_expected_vs_received() {
     let f = &out.findings[0];
     assert_eq!(f.outcome, Outcome::Fail);
     assert!(f.message.contains("step 1/2 `login`"), "{}", f.message);
-    assert!(f.message.contains("expected status 200, received 401"), "{}", f.message);
-    assert!(matches!(f.evidence.last(), Some(Evidence::Http { status: Some(401), .. })));
+    assert!(
+        f.message.contains("expected status 200, received 401"),
+        "{}",
+        f.message
+    );
+    assert!(matches!(
+        f.evidence.last(),
+        Some(Evidence::Http {
+            status: Some(401),
+            ..
+        })
+    ));
 }
 
 #[tokio::test]
@@ -142,12 +193,18 @@ async fn wrong_json_field_fails_with_the_difference() {
     let out = run(&spec, Some(&base)).await.unwrap();
     assert_eq!(out.findings[0].outcome, Outcome::Fail);
     assert!(
-        out.findings[0].message.contains("expected `status` = \"degraded\", received \"healthy\""),
+        out.findings[0]
+            .message
+            .contains("expected `status` = \"degraded\", received \"healthy\""),
         "{}",
         out.findings[0].message
     );
     assert_eq!(out.findings[1].outcome, Outcome::Fail);
-    assert!(out.findings[1].message.contains("received no such field"), "{}", out.findings[1].message);
+    assert!(
+        out.findings[1].message.contains("received no such field"),
+        "{}",
+        out.findings[1].message
+    );
 }
 
 #[tokio::test]
@@ -161,7 +218,13 @@ async fn token_must_be_captured_before_reuse() {
     .unwrap();
     let out = run(&spec, Some(&base)).await.unwrap();
     assert_eq!(out.findings[0].outcome, Outcome::Fail);
-    assert!(out.findings[0].message.contains("`${token}` is not a captured value"), "{}", out.findings[0].message);
+    assert!(
+        out.findings[0]
+            .message
+            .contains("`${token}` is not a captured value"),
+        "{}",
+        out.findings[0].message
+    );
     // A wrong (hard-coded) token is refused by the server: the reuse matters.
     let spec = Spec::parse(
         "tests:\n  - name: Profile\n    path: /api/me\n    headers: { Authorization: \"Bearer not-the-token\" }\n    expect: 200\n",
@@ -189,8 +252,16 @@ async fn checklist_shape_and_unreachable_service() {
     drop(l);
     let out = run(&spec, Some(&dead)).await.unwrap();
     assert_eq!(out.findings[0].outcome, Outcome::Fail);
-    assert!(out.findings[0].message.contains("connect error"), "{}", out.findings[0].message);
+    assert!(
+        out.findings[0].message.contains("connect error"),
+        "{}",
+        out.findings[0].message
+    );
     // No base URL at all: a clear failure, not a pass.
     let out = run(&spec, None).await.unwrap();
-    assert!(out.findings[0].message.contains("no base URL"), "{}", out.findings[0].message);
+    assert!(
+        out.findings[0].message.contains("no base URL"),
+        "{}",
+        out.findings[0].message
+    );
 }

@@ -51,7 +51,10 @@ struct State {
     paused_until: Mutex<Option<Instant>>,
 }
 
-async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+async fn handle(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let n = state.hits.fetch_add(1, Ordering::SeqCst) + 1;
     let _ = req.into_body().collect().await;
     let ok = || Response::new(Full::new(Bytes::from_static(b"ok")));
@@ -62,7 +65,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
             ok()
         }
         Mode::EveryTenth500 => {
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 let mut r = ok();
                 *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
                 r
@@ -87,8 +90,10 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
         }
         Mode::CloseAfterResponse => {
             let mut r = ok();
-            r.headers_mut()
-                .insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+            r.headers_mut().insert(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
             r
         }
     };
@@ -107,7 +112,9 @@ pub async fn start(mode: Mode, h2: bool) -> Server {
     });
     let task = tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             let state = state.clone();
             tokio::spawn(async move {
                 let svc = service_fn(move |req| handle(state.clone(), req));
@@ -124,7 +131,11 @@ pub async fn start(mode: Mode, h2: bool) -> Server {
             });
         }
     });
-    Server { addr, hits, _task: task }
+    Server {
+        addr,
+        hits,
+        _task: task,
+    }
 }
 
 /// A raw HTTP/1.1 server that answers `200 ok` but drops the connection without answering on
@@ -136,7 +147,9 @@ pub async fn start_dropping(every: u64) -> Server {
     let h = hits.clone();
     let task = tokio::spawn(async move {
         loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
             let hits = h.clone();
             tokio::spawn(async move {
                 let mut buf = Vec::new();
@@ -145,7 +158,7 @@ pub async fn start_dropping(every: u64) -> Server {
                     while let Some(end) = find(&buf, b"\r\n\r\n") {
                         buf.drain(..end + 4);
                         let n = hits.fetch_add(1, Ordering::SeqCst) + 1;
-                        if n % every == 0 {
+                        if n.is_multiple_of(every) {
                             return; // drop: the client sees the connection close mid-exchange
                         }
                         if stream
@@ -164,7 +177,11 @@ pub async fn start_dropping(every: u64) -> Server {
             });
         }
     });
-    Server { addr, hits, _task: task }
+    Server {
+        addr,
+        hits,
+        _task: task,
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
