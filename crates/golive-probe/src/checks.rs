@@ -122,7 +122,17 @@ pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOut
                 )
                 .with_evidence(fetch_error_evidence("GET", &ctx.base, &e)),
             );
-            for id in crate::CHECK_IDS.iter().filter(|i| **i != "probe.reachable") {
+            // A TLS failure still deserves the TLS verdicts (certificate, legacy protocols).
+            let mut tls_findings = Vec::new();
+            if matches!(e, FetchError::Tls { .. }) && ctx.base.scheme() == "https" {
+                tls_findings = tls_checks(&ctx, &ctx.base).await;
+            }
+            let covered: Vec<String> = tls_findings.iter().map(|f| f.check.clone()).collect();
+            findings.extend(tls_findings);
+            for id in crate::CHECK_IDS
+                .iter()
+                .filter(|i| **i != "probe.reachable" && !covered.iter().any(|c| c == *i))
+            {
                 findings.push(ctx.finding(
                     id,
                     Outcome::Inconclusive,
@@ -1839,14 +1849,13 @@ fn observatory_findings(ctx: &Ctx, page: &Exchange, grade: &Observatory) -> Vec<
         if t.check == "probe.cors" || t.check == "probe.https-redirect" {
             continue;
         }
-        let outcome = if !t.scored {
-            Outcome::NotApplicable
-        } else if matches!(
-            t.result,
-            "cookies-not-found"
-                | "sri-not-implemented-response-not-html"
-                | "sri-not-implemented-but-no-scripts-loaded"
-        ) {
+        let outcome = if !t.scored
+            || matches!(
+                t.result,
+                "cookies-not-found"
+                    | "sri-not-implemented-response-not-html"
+                    | "sri-not-implemented-but-no-scripts-loaded"
+            ) {
             Outcome::NotApplicable
         } else if t.modifier <= -20 {
             Outcome::Fail
@@ -1973,8 +1982,8 @@ async fn rate_limit(ctx: &Arc<Ctx>) -> Vec<Finding> {
     };
     let start = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let results: Arc<Mutex<Vec<(usize, Result<Exchange, String>)>>> =
-        Arc::new(Mutex::new(Vec::with_capacity(n)));
+    type Rows = Vec<(usize, Result<Exchange, String>)>;
+    let results: Arc<Mutex<Rows>> = Arc::new(Mutex::new(Vec::with_capacity(n)));
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..n.min(16) {
         let (ctx, next, results, url) = (ctx.clone(), next.clone(), results.clone(), url.clone());

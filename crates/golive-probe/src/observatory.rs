@@ -587,8 +587,7 @@ fn referrer_test(page: &Exchange) -> ObsTest {
     let chosen = v
         .split(',')
         .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| known.contains(&s.as_str()))
-        .next_back();
+        .rfind(|s| known.contains(&s.as_str()));
     match chosen.as_deref() {
         Some(
             "no-referrer" | "same-origin" | "strict-origin" | "strict-origin-when-cross-origin",

@@ -220,7 +220,7 @@ pub fn classify_reply(reply: &[u8], version: u16) -> LegacyReply {
                 ))
             }
         }
-        b'H' => LegacyReply::Refused("the port speaks plain HTTP, not TLS".into()),
+        b'H' => LegacyReply::Unknown("the port speaks plain HTTP, not TLS".into()),
         other => LegacyReply::Refused(format!("unexpected reply (record type {other})")),
     }
 }
@@ -250,7 +250,7 @@ pub async fn probe_legacy(
         if let Err(e) = stream.write_all(&hello).await {
             return LegacyReply::Refused(format!("the server closed the connection ({e})"));
         }
-        let mut buf = vec![0u8; 64];
+        let mut buf = [0u8; 64];
         let mut got = 0usize;
         while got < 11 {
             match stream.read(&mut buf[got..]).await {
@@ -318,7 +318,7 @@ mod tests {
         ));
         assert!(matches!(
             classify_reply(b"HTTP/1.1 400 Bad Request", TLS10),
-            LegacyReply::Refused(_)
+            LegacyReply::Unknown(_)
         ));
     }
 }
