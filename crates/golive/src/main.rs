@@ -55,6 +55,10 @@ enum Command {
     Checks(cmd::checks::Args),
     /// Print the scoring formula and the policy in force, or one check in full.
     Explain(cmd::explain::Args),
+    /// Load test a URL: percentiles, error rate, throughput, thresholds (`golive load merge` combines runs).
+    Load(cmd::load::Args),
+    /// Run the smoke tests of a smoke.yaml (critical paths, multi-step flows).
+    Smoke(cmd::smoke::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +79,8 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::Checks(a) => cmd::checks::run(a),
         Command::Explain(a) => cmd::explain::run(a),
+        Command::Load(a) => cmd::load::run(a),
+        Command::Smoke(a) => cmd::smoke::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -33,6 +33,14 @@ pub fn run(args: Args) -> Result<u8> {
     // 1. Static audit: always.
     super::run_scan(&args.path, &config, &mut builder)?;
 
+    // Smoke tests, then the load test, when golive.toml configures them.
+    if let Some(sc) = &config.smoke {
+        super::smoke::run_configured(&args.path, sc, &mut builder)?;
+    }
+    if let Some(lc) = config.load.clone() {
+        super::load::run_configured(&args.path, &lc, &config, &mut builder)?;
+    }
+
     let report = builder.build(Catalog::builtin(), &config);
     args.out.emit(&report, &config)
 }

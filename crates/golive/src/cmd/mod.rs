@@ -4,6 +4,8 @@ pub mod audit;
 pub mod check;
 pub mod checks;
 pub mod explain;
+pub mod load;
+pub mod smoke;
 
 use crate::usage;
 use anyhow::Result;

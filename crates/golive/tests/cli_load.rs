@@ -1,0 +1,259 @@
+//! `golive load`, `golive load merge`, `golive smoke` and `golive check` with `[load]`/`[smoke]`,
+//! run as the real binary against a small HTTP/1.1 server each test starts on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::thread;
+use std::time::Duration;
+
+const TOKEN: &str = "tok-abcdef0123456789";
+
+/// Serves: `/` 200 ok, `/err` 500, `/slow` 200 after 30 ms, `POST /login` a JSON token,
+/// `/me` 200 with the token else 401. Keep-alive, one thread per connection.
+fn server() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(s) = s else { return };
+            thread::spawn(move || serve(s));
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn serve(s: TcpStream) {
+    let mut w = s.try_clone().unwrap();
+    let mut r = BufReader::new(s);
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let method = parts.next().unwrap_or("").to_string();
+        let path = parts.next().unwrap_or("").to_string();
+        let mut len = 0usize;
+        let mut auth = String::new();
+        loop {
+            let mut h = String::new();
+            if r.read_line(&mut h).unwrap_or(0) == 0 {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            let lower = h.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+            if lower.starts_with("authorization:") {
+                auth = h["authorization:".len()..].trim().to_string();
+            }
+        }
+        let mut body = vec![0u8; len];
+        if r.read_exact(&mut body).is_err() {
+            return;
+        }
+        let (status, ctype, text) = match (method.as_str(), path.as_str()) {
+            ("GET", "/") => ("200 OK", "text/plain", "ok".to_string()),
+            ("GET", "/err") => ("500 Internal Server Error", "text/plain", "boom".to_string()),
+            ("GET", "/slow") => {
+                thread::sleep(Duration::from_millis(30));
+                ("200 OK", "text/plain", "slow".to_string())
+            }
+            ("POST", "/login") => {
+                if String::from_utf8_lossy(&body).contains("\"alice\"") {
+                    ("200 OK", "application/json", format!("{{\"token\":\"{TOKEN}\"}}"))
+                } else {
+                    ("401 Unauthorized", "application/json", "{\"error\":\"who?\"}".to_string())
+                }
+            }
+            ("GET", "/me") if auth == format!("Bearer {TOKEN}") => {
+                ("200 OK", "application/json", "{\"user\":{\"name\":\"alice\"}}".to_string())
+            }
+            ("GET", "/me") => ("401 Unauthorized", "application/json", "{}".to_string()),
+            _ => ("404 Not Found", "text/plain", "no".to_string()),
+        };
+        let resp = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\n\r\n{text}",
+            text.len()
+        );
+        if w.write_all(resp.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn golive(args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_golive"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn load_prints_the_report_and_exits_by_the_threshold() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/");
+    let o = golive(&["load", &url, "-c", "4", "-d", "1s", "--threshold", "p95<2s"], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("Load: http://127.0.0.1:"), "{t}");
+    assert!(t.contains("statuses     200:"), "{t}");
+    assert!(t.contains("GO"), "{t}");
+
+    let o = golive(&["load", &url, "-c", "2", "-d", "1s", "--threshold", "p95<0.001ms"], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("misses `p95<0.001ms`"), "{t}");
+    assert!(t.contains("NO-GO"), "{t}");
+}
+
+#[test]
+fn server_errors_fail_the_run_even_without_thresholds() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/err");
+    let o = golive(&["load", &url, "-c", "2", "-n", "50", "--format", "json"], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "load.error-rate")
+        .unwrap();
+    assert_eq!(f["outcome"], "fail", "{f}");
+    // --ok-status accepts them
+    let o = golive(&["load", &url, "-c", "2", "-n", "20", "--ok-status", "2xx,500"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn hdr_logs_merge_into_one_report() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/slow");
+    for name in ["a.hdr", "b.hdr"] {
+        let o = golive(&["load", &url, "-c", "2", "-n", "40", "--hdr-out", name, "--format", "json"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(dir.path().join(name).is_file());
+    }
+    let o = golive(&["load", "merge", "a.hdr", "b.hdr", "--threshold", "p50>20ms"], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("requests 80"), "{t}");
+    assert!(t.contains("2 runs merged"), "{t}");
+    let o = golive(&["load", "merge", "a.hdr", "missing.hdr"], dir.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("missing.hdr"), "{}", text(&o));
+}
+
+#[test]
+fn bad_usage_exits_3_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, why) in [
+        (vec!["load", "http://example.com/"], "--allow-remote"),
+        (vec!["load", "http://127.0.0.1:9/", "--threshold", "p95 fast"], "threshold `p95 fast`"),
+        (vec!["load", "http://127.0.0.1:9/", "--ramp", "0:100"], "--ramp"),
+        (vec!["load", "not a url"], "not a URL"),
+        (vec!["smoke", "-f", "nope.yaml"], "nope.yaml"),
+    ] {
+        let o = golive(&args, dir.path());
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {t}");
+        assert!(t.contains(why), "{args:?}: {t}");
+    }
+}
+
+const SMOKE: &str = r#"
+tests:
+  - name: Home
+    path: /
+    expect: { status: 200, body_contains: ok }
+  - name: Login flow
+    steps:
+      - name: login
+        method: POST
+        path: /login
+        json: { user: alice }
+        expect: 200
+        capture: { token: /token }
+      - name: me
+        path: /me
+        headers: { Authorization: "Bearer ${token}" }
+        expect: { status: 200, json: { user.name: alice } }
+"#;
+
+#[test]
+fn smoke_runs_a_multi_step_flow() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("smoke.yaml"), SMOKE).unwrap();
+    let o = golive(&["smoke", "-f", "smoke.yaml", "--base-url", &base, "--format", "json"], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["check"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"smoke.home") && ids.contains(&"smoke.login-flow"), "{ids:?}");
+    assert!(!t.contains(TOKEN), "token leaked: {t}");
+
+    // A broken expectation: NO-GO, the step named, expected vs received shown.
+    std::fs::write(dir.path().join("bad.yaml"), SMOKE.replace("user.name: alice", "user.name: bob")).unwrap();
+    let o = golive(&["smoke", "-f", "bad.yaml", "--base-url", &base], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("step 2/2 `me`"), "{t}");
+    assert!(t.contains("expected `user.name` = \"bob\", received \"alice\""), "{t}");
+}
+
+#[test]
+fn check_runs_smoke_and_load_when_configured() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("smoke.yaml"), SMOKE).unwrap();
+    std::fs::write(
+        dir.path().join("golive.toml"),
+        format!(
+            "[smoke]\nfile = \"smoke.yaml\"\nbase_url = \"{base}\"\n\n[load]\nurl = \"{base}/\"\nconnections = 2\nrequests = 40\nthresholds = [\"p95<2s\", \"error_rate<1%\"]\n"
+        ),
+    )
+    .unwrap();
+    let o = golive(&["check", ".", "--format", "json"], dir.path());
+    let t = text(&o);
+    assert!(o.status.code().is_some_and(|c| c <= 2), "{t}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let collectors: Vec<&str> = v["collectors"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(collectors.contains(&"smoke") && collectors.contains(&"load"), "{collectors:?}");
+    let findings = v["findings"].as_array().unwrap();
+    let outcome = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["check"] == id)
+            .map(|f| f["outcome"].as_str().unwrap().to_string())
+    };
+    assert_eq!(outcome("smoke.login-flow").as_deref(), Some("pass"), "{t}");
+    assert_eq!(outcome("load.p95-latency").as_deref(), Some("pass"), "{t}");
+    assert_eq!(outcome("load.error-rate").as_deref(), Some("pass"), "{t}");
+
+    // A bad [load] section is a usage error naming the section.
+    std::fs::write(dir.path().join("golive.toml"), "[load]\nurl = \"http://127.0.0.1:9/\"\nthresholds = [\"p95\"]\n").unwrap();
+    let o = golive(&["check", "."], dir.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("[load]"), "{}", text(&o));
+}
