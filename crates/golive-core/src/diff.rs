@@ -187,7 +187,11 @@ fn display_location(f: &Finding) -> Option<String> {
     f.evidence
         .iter()
         .find(|e| matches!(e, Evidence::File { .. }))
-        .or_else(|| f.evidence.first())
+        .or_else(|| {
+            f.evidence
+                .iter()
+                .find(|e| !matches!(e, Evidence::Note { .. } | Evidence::SignOff { .. }))
+        })
         .map(|e| match e {
             Evidence::Http { method, url, .. } => format!("{method} {url}"),
             other => other.locator(),

@@ -9,7 +9,7 @@ use std::fmt::Write;
 fn resolution_text(r: Option<Resolution>) -> &'static str {
     match r {
         Some(Resolution::Passes) => "now passes",
-        Some(Resolution::GoneHere) => "gone here (the check still reports elsewhere)",
+        Some(Resolution::GoneHere) => "gone here; the check still reports elsewhere",
         Some(Resolution::NotApplicable) => "now not applicable",
         Some(Resolution::Suppressed) => "suppressed, not fixed",
         Some(Resolution::Disabled) => "check disabled in golive.toml",

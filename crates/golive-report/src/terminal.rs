@@ -189,12 +189,7 @@ fn verdict(o: &mut String, r: &Report, p: &Paint, width: usize) {
         Some(s) => format!("score {}/100", score_text(Some(s))),
         None => "score n/a".to_string(),
     };
-    let _ = writeln!(
-        o,
-        "{badge}  {}  {}",
-        p.bold(&p.score(r.score, &score)),
-        p.dim("·")
-    );
+    let _ = writeln!(o, "{badge}  {}", p.bold(&p.score(r.score, &score)));
     // Readiness on its own line so it wraps cleanly.
     let _ = writeln!(o, "  {}", wrap_at(&r.readiness, width, 2, "  "));
     for reason in &r.verdict.reasons {
@@ -213,7 +208,13 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
     let bar_w = if width >= 80 { 24 } else { 12 };
     let mut not_assessed = Vec::new();
     for cat in Category::ALL {
-        let results: Vec<_> = r.results.iter().filter(|x| x.category == cat).collect();
+        let mut results: Vec<_> = r.results.iter().filter(|x| x.category == cat).collect();
+        results.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(b.outcome.precedence().cmp(&a.outcome.precedence()))
+                .then(a.check.cmp(&b.check))
+        });
         let sup = r
             .suppressed
             .iter()
@@ -252,11 +253,13 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
             p.dim(&tally.join(" · "))
         );
         // Findings of this category.
+        let mut shown = false;
         for res in &results {
             let show = verbose || needs_attention(res.outcome);
             if !show {
                 continue;
             }
+            shown = true;
             check_block(
                 o,
                 r,
@@ -267,6 +270,9 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
                 res.severity,
                 verbose,
             );
+        }
+        if shown {
+            o.push('\n');
         }
     }
     if !not_assessed.is_empty() {

@@ -53,8 +53,12 @@ enum Command {
     Check(cmd::check::Args),
     /// List the check catalog.
     Checks(cmd::checks::Args),
+    /// Compare two JSON reports: scores with deltas, fixed / new / still failing findings.
+    Diff(cmd::diff::Args),
     /// Print the scoring formula and the policy in force, or one check in full.
     Explain(cmd::explain::Args),
+    /// Write a commented golive.toml for the detected stack.
+    Init(cmd::init::Args),
     /// Load test a URL: percentiles, error rate, throughput, thresholds (`golive load merge` combines runs).
     Load(cmd::load::Args),
     /// Run the smoke tests of a smoke.yaml (critical paths, multi-step flows).
@@ -78,7 +82,9 @@ fn main() -> ExitCode {
         Command::Audit(a) => cmd::audit::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Checks(a) => cmd::checks::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
         Command::Explain(a) => cmd::explain::run(a),
+        Command::Init(a) => cmd::init::run(a),
         Command::Load(a) => cmd::load::run(a),
         Command::Smoke(a) => cmd::smoke::run(a),
     };

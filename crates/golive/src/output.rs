@@ -70,20 +70,7 @@ impl OutputArgs {
     }
 
     pub fn render_options(&self) -> RenderOptions {
-        let stdout_tty = std::io::stdout().is_terminal();
-        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .or_else(|| terminal_width().filter(|_| stdout_tty))
-            .unwrap_or(100)
-            .clamp(40, 200);
-        RenderOptions {
-            color: stdout_tty && !no_color_env && !self.no_color,
-            width,
-            verbose: self.verbose,
-            exit_code: None,
-        }
+        terminal_options(self.no_color, self.verbose)
     }
 
     /// Writes every requested output and returns the exit code for the verdict.
@@ -127,6 +114,25 @@ impl OutputArgs {
             Decision::Attention if fail_on == FailOn::Attention => exit::ATTENTION,
             _ => exit::OK,
         }
+    }
+}
+
+/// Options for drawing on stdout: colour when stdout is a terminal and neither `NO_COLOR` nor
+/// `--no-color` says otherwise; width from `COLUMNS`, else the terminal, else 100.
+pub fn terminal_options(no_color: bool, verbose: bool) -> RenderOptions {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| terminal_width().filter(|_| stdout_tty))
+        .unwrap_or(100)
+        .clamp(40, 200);
+    RenderOptions {
+        color: stdout_tty && !no_color_env && !no_color,
+        width,
+        verbose,
+        exit_code: None,
     }
 }
 

@@ -3,7 +3,9 @@
 pub mod audit;
 pub mod check;
 pub mod checks;
+pub mod diff;
 pub mod explain;
+pub mod init;
 pub mod load;
 pub mod smoke;
 

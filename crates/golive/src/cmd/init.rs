@@ -1,0 +1,61 @@
+//! `golive init [PATH]`: detects the project's stacks and writes a commented golive.toml.
+
+use anyhow::Result;
+use golive_core::config::{CONFIG_FILE, ScanConfig, template};
+use golive_core::{Catalog, Config};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite an existing golive.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    if !args.path.is_dir() {
+        return Err(crate::usage(format!(
+            "{}: no such directory (give the project directory)",
+            args.path.display()
+        )));
+    }
+    let target = args.path.join(CONFIG_FILE);
+    if target.exists() && !args.force {
+        return Err(crate::usage(format!(
+            "{} already exists: not overwriting it (use --force to replace it)",
+            target.display()
+        )));
+    }
+    let mut opts = golive_scan::ScanOptions::new(&args.path);
+    opts.scan = ScanConfig::default();
+    let out = golive_scan::scan(&opts).map_err(|e| crate::usage(e.to_string()))?;
+    let name = golive_scan::project_name(&args.path);
+    let text = template::golive_toml(&name, &out.stacks);
+    // The template must always be valid; refuse to write one that is not.
+    Config::parse(&text, &target.display().to_string(), Catalog::builtin())
+        .map_err(|e| anyhow::anyhow!("the generated golive.toml does not parse: {e}"))?;
+    std::fs::write(&target, &text).map_err(|e| {
+        crate::usage(format!(
+            "cannot write {}: {e} (check the directory is writable)",
+            target.display()
+        ))
+    })?;
+    let stacks = if out.stacks.is_empty() {
+        "no known stack".to_string()
+    } else {
+        out.stacks
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "wrote {} for {name} ({stacks}). Edit it, then run `golive check {}`.",
+        target.display(),
+        args.path.display()
+    );
+    Ok(crate::exit::OK)
+}
