@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# benches/load.sh — golive load against wrk and oha, in one run, on the same loopback nginx.
+#
+# Same connection count, same duration, each generator pinned to the same single core with
+# taskset (nginx gets the other cores). Prints each tool's achieved requests/s and the ratios
+# golive/wrk (target >= 1.0) and golive/oha (target >= 1.1); then golive's peak RSS for a
+# 10-million-request run (/usr/bin/time -v; target <= 100 MB).
+#
+#   benches/load.sh                 # defaults: CONNS=50 DURATION=10 CORE=0 BIG_N=10000000
+#   CONNS=100 DURATION=20 benches/load.sh
+#   SKIP_RSS=1 benches/load.sh      # ratios only
+#
+# Installs nginx, wrk and GNU time from apt and oha with `cargo install` when missing.
+set -euo pipefail
+
+CONNS=${CONNS:-50}
+DURATION=${DURATION:-10}
+CORE=${CORE:-0}
+PORT=${PORT:-18980}
+BIG_N=${BIG_N:-10000000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NCPU=$(nproc)
+if [ "$NCPU" -lt 2 ]; then
+  echo "load.sh: needs at least 2 cores (one for the generator, one for nginx)" >&2
+  exit 3
+fi
+NGINX_CORES=$(seq -s, 0 $((NCPU - 1)) | tr ',' '\n' | grep -vx "$CORE" | paste -sd,)
+
+need_apt() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v wrk >/dev/null || missing+=(wrk)
+  [ -x /usr/bin/time ] || missing+=(time)
+  command -v taskset >/dev/null || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} from apt…" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if ! command -v oha >/dev/null; then
+    echo "installing oha with cargo install…" >&2
+    cargo install oha --locked >/dev/null
+  fi
+}
+need_apt
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+OHA=$(command -v oha)
+
+echo "building golive (release)…" >&2
+(cd "$ROOT" && cargo build --release -q -p golive)
+GOLIVE="${CARGO_TARGET_DIR:-$ROOT/target}/release/golive"
+
+WORK=$(mktemp -d)
+cleanup() {
+  if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir -p "$WORK/www" "$WORK/logs"
+head -c 128 /dev/zero | tr '\0' 'x' > "$WORK/www/index.html"
+WORKERS=$((NCPU - 1))
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes $WORKERS;
+pid $WORK/nginx.pid;
+error_log $WORK/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_timeout 120s;
+  keepalive_requests 100000000;
+  server {
+    listen 127.0.0.1:$PORT;
+    root $WORK/www;
+    location / { index index.html; }
+  }
+}
+CONF
+taskset -c "$NGINX_CORES" "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon on;'
+for _ in $(seq 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+URL="http://127.0.0.1:$PORT/"
+echo "target $URL (nginx on cores $NGINX_CORES, static 128-byte file, keep-alive); generators on core $CORE; -c $CONNS, ${DURATION}s each"
+
+run_golive() {
+  taskset -c "$CORE" "$GOLIVE" load "$URL" -c "$CONNS" -d "${DURATION}s" --no-color 2>/dev/null \
+    | grep -m1 -oE '[0-9.]+ req/s' | grep -oE '^[0-9.]+'
+}
+run_wrk() {
+  taskset -c "$CORE" wrk -t1 -c "$CONNS" -d "${DURATION}s" "$URL" | awk '/Requests\/sec/ {print $2}'
+}
+run_oha() {
+  taskset -c "$CORE" "$OHA" -c "$CONNS" -z "${DURATION}s" --no-tui "$URL" | awk '/Requests\/sec/ {print $2}'
+}
+
+# warm nginx up
+taskset -c "$CORE" wrk -t1 -c "$CONNS" -d 2s "$URL" >/dev/null
+
+G=$(run_golive); W=$(run_wrk); O=$(run_oha)
+printf '%-8s %12s req/s\n' golive "$G" wrk "$W" oha "$O"
+awk -v g="$G" -v w="$W" -v o="$O" 'BEGIN {
+  printf "ratio golive/wrk = %.3f (target >= 1.0)\n", g / w;
+  printf "ratio golive/oha = %.3f (target >= 1.1)\n", g / o;
+}'
+
+if [ -z "${SKIP_RSS:-}" ]; then
+  echo "peak RSS of golive for $BIG_N requests (-c $CONNS)…"
+  /usr/bin/time -v taskset -c "$CORE" "$GOLIVE" load "$URL" -c "$CONNS" -n "$BIG_N" -d 1h --no-color \
+    > "$WORK/big.txt" 2> "$WORK/time.txt" || true
+  grep -m1 -E 'requests [0-9]+' "$WORK/big.txt" || true
+  awk -F: '/Maximum resident set size/ {printf "golive peak RSS = %.1f MB (target <= 100 MB)\n", $2 / 1024}' "$WORK/time.txt"
+fi
