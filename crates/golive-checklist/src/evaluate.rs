@@ -196,7 +196,7 @@ fn evaluate_item(
             id: item.id.clone(),
             outcome,
             automated: true,
-            note: note.replace('\n', " "),
+            note: truncate(&note.replace('\n', " "), 110),
             evidence,
         };
     }
@@ -381,6 +381,8 @@ pub struct SectionSummary {
     pub automated_pass: usize,
     pub automated_fail: usize,
     pub automated_inconclusive: usize,
+    /// Automated items whose checks do not apply to this project (left out of the percentage).
+    pub not_applicable: usize,
     pub manual_signed: usize,
     pub manual_unsigned: usize,
     /// Sign-offs that expired (counted in `manual_unsigned` too).
@@ -417,7 +419,8 @@ pub fn summarize(cl: &Checklist, statuses: &[ItemStatus]) -> Vec<SectionSummary>
         s.total += 1;
         if st.automated && !st.note.starts_with("signed by") {
             match st.outcome {
-                Outcome::Pass | Outcome::NotApplicable => s.automated_pass += 1,
+                Outcome::Pass => s.automated_pass += 1,
+                Outcome::NotApplicable => s.not_applicable += 1,
                 Outcome::Fail | Outcome::Warn | Outcome::Error | Outcome::Manual => {
                     s.automated_fail += 1
                 }
@@ -434,10 +437,11 @@ pub fn summarize(cl: &Checklist, statuses: &[ItemStatus]) -> Vec<SectionSummary>
     }
     for s in &mut out {
         let ticked = s.automated_pass + s.manual_signed;
-        s.percent = if s.total == 0 {
+        let counted = s.total - s.not_applicable;
+        s.percent = if counted == 0 {
             0.0
         } else {
-            (1000.0 * ticked as f64 / s.total as f64).round() / 10.0
+            (1000.0 * ticked as f64 / counted as f64).round() / 10.0
         };
     }
     out
