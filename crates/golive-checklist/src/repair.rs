@@ -227,6 +227,7 @@ fn repair_mojibake(line: &str, rep: &mut Repairs) -> String {
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     let mut last_repaired_end = usize::MAX;
+    let mut last_enc: Option<Enc> = None;
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii() {
@@ -234,10 +235,21 @@ fn repair_mojibake(line: &str, rep: &mut Repairs) -> String {
             i += 1;
             continue;
         }
-        let after = last_repaired_end == i;
-        let found = try_seq(&chars, i, Enc::MacRoman, after)
-            .map(|r| (r, Enc::MacRoman))
-            .or_else(|| try_seq(&chars, i, Enc::Windows1252, after).map(|r| (r, Enc::Windows1252)));
+        // A combining mark or variation selector may only complete a character repaired just
+        // before, from the same encoding (`⚠` + `️`). When both readings work, the one that
+        // gives a character of its own wins: `Ã©` after a repaired `é` is another `é`, not a
+        // U+0329 hanging on it.
+        let after = |enc: Enc| last_repaired_end == i && last_enc == Some(enc);
+        let mac = try_seq(&chars, i, Enc::MacRoman, after(Enc::MacRoman));
+        let win = try_seq(&chars, i, Enc::Windows1252, after(Enc::Windows1252));
+        let found = match (mac, win) {
+            (Some(m), Some(w)) if is_combining(m.0) && !is_combining(w.0) => {
+                Some((w, Enc::Windows1252))
+            }
+            (Some(m), _) => Some((m, Enc::MacRoman)),
+            (None, Some(w)) => Some((w, Enc::Windows1252)),
+            (None, None) => None,
+        };
         match found {
             Some(((fixed, used), enc)) => {
                 out.push(fixed);
@@ -247,6 +259,7 @@ fn repair_mojibake(line: &str, rep: &mut Repairs) -> String {
                 }
                 i += used;
                 last_repaired_end = i;
+                last_enc = Some(enc);
             }
             None => {
                 out.push(c);
@@ -361,9 +374,9 @@ mod tests {
 
     #[test]
     fn windows_1252_sequences_never_become_combining_marks() {
-        let (s, r) = repair("DÃ©ploiement âœ… prÃªt ðŸš€");
-        assert_eq!(s, "Déploiement ✅ prêt 🚀");
-        assert_eq!(r.windows_1252, 4);
+        let (s, r) = repair("DÃ©ploiement âœ… prÃªt ðŸš€ crÃ©Ã©");
+        assert_eq!(s, "Déploiement ✅ prêt 🚀 créé");
+        assert_eq!(r.windows_1252, 6);
         assert_eq!(r.mac_roman, 0);
         assert!(!s.contains('\u{0329}'));
     }
