@@ -162,9 +162,8 @@ pub fn read(path: &str, text: &str) -> Option<K8sFile> {
         }
         match serde_yaml::from_str::<Value>(&chunk) {
             Ok(mut value) => {
-                if value.apply_merge().is_err() {
-                    // Keep the unmerged value: merge keys are rare in manifests.
-                }
+                // `<<: *anchor` merge keys; on a malformed merge the unmerged value is kept.
+                let _ = value.apply_merge();
                 if let Some(items) = value.get("items").and_then(Value::as_sequence)
                     && value.get("kind").and_then(Value::as_str) == Some("List")
                 {
