@@ -196,6 +196,13 @@ fn no_dockerfile_in_a_service_fails_presence_and_the_rest_is_not_applicable() {
 }
 
 #[test]
+fn no_dockerfile_in_a_go_net_http_service_fails() {
+    let fs = audit(&fixture("no-docker-go"));
+    assert_eq!(worst(&fs, "docker.dockerfile"), Outcome::Fail);
+    assert!(of(&fs, "docker.dockerfile")[0].message.contains("net/http"));
+}
+
+#[test]
 fn no_dockerfile_in_a_library_is_not_applicable() {
     let fs = audit(&fixture("no-docker-library"));
     for id in DOCKER_CHECKS {

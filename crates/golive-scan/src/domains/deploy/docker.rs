@@ -161,11 +161,14 @@ pub fn findings(
         .collect();
 
     if files.is_empty() && unreadable.is_empty() {
-        let service: Vec<&str> = SERVICE_FRAMEWORKS
+        let mut service: Vec<&str> = SERVICE_FRAMEWORKS
             .iter()
             .copied()
             .filter(|f| repo.has_framework(f))
             .collect();
+        if service.is_empty() && go_http_server(repo) {
+            service.push("Go net/http server");
+        }
         out.push(if !service.is_empty() {
             Finding::new(
                 cat("docker.dockerfile"),
@@ -265,6 +268,20 @@ pub fn findings(
         out.extend(local.into_iter().map(|f| lowered_for(f, &file.path)));
     }
     out
+}
+
+/// A Go program serving HTTP with the standard library (no framework for stack detection to
+/// name): a `main.go` calling `ListenAndServe`.
+fn go_http_server(repo: &Repo) -> bool {
+    repo.has_language("go")
+        && repo
+            .files_named("main.go")
+            .filter(|f| f.skipped.is_none() && !f.is_test())
+            .take(20)
+            .any(|f| {
+                repo.read(&f.path)
+                    .is_some_and(|t| t.contains("ListenAndServe"))
+            })
 }
 
 fn parse_findings(a: &Analysed, out: &mut Vec<Finding>) {
