@@ -94,8 +94,8 @@ impl Connector {
         self.http2
     }
 
-    /// Connects and shakes hands.
-    pub async fn connect(&self) -> Result<Sender, Failure> {
+    /// Connects (TCP, then TLS for https): the raw stream for the HTTP/1.1 hot path.
+    pub async fn connect_stream(&self) -> Result<crate::h1::Stream, Failure> {
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| {
@@ -106,7 +106,7 @@ impl Connector {
             })?;
         let _ = tcp.set_nodelay(true);
         match &self.tls {
-            None => self.handshake(tcp).await,
+            None => Ok(crate::h1::Stream::Plain(tcp)),
             Some((connector, name)) => {
                 let tls = connector.connect(name.clone(), tcp).await.map_err(|e| {
                     Failure::new(
@@ -114,9 +114,15 @@ impl Connector {
                         format!("TLS handshake with {}: {e}", self.host),
                     )
                 })?;
-                self.handshake(tls).await
+                Ok(crate::h1::Stream::Tls(Box::new(tls)))
             }
         }
+    }
+
+    /// Connects and shakes hands (hyper, HTTP/1.1 or HTTP/2).
+    pub async fn connect(&self) -> Result<Sender, Failure> {
+        let stream = self.connect_stream().await?;
+        self.handshake(stream).await
     }
 
     async fn handshake<T>(&self, io: T) -> Result<Sender, Failure>

@@ -44,7 +44,10 @@ pub struct RunOptions {
 struct Shared {
     plan: LoadPlan,
     connector: Connector,
-    /// The request template.
+    /// HTTP/1.1: the request, serialised once.
+    request: Vec<u8>,
+    head: bool,
+    /// HTTP/2: the request template.
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -77,12 +80,7 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
     let uri_text = if plan.http2 {
         plan.url.as_str().to_string()
     } else {
-        let mut p = plan.url.path().to_string();
-        if let Some(q) = plan.url.query() {
-            p.push('?');
-            p.push_str(q);
-        }
-        p
+        uri_path(&plan.url)
     };
     let uri: Uri = uri_text
         .parse()
@@ -109,6 +107,18 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
         Model::Open(s) => s.duration().min(plan.duration),
         Model::Closed => plan.duration,
     };
+    let host = match (plan.url.host_str(), plan.url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => String::new(),
+    };
+    let request = crate::h1::serialize(
+        &plan.method,
+        &uri_path(&plan.url),
+        &host,
+        &plan.headers,
+        &plan.body,
+    );
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -116,6 +126,8 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
     let start = Instant::now();
     let shared = Arc::new(Shared {
         connector,
+        head: plan.method == http::Method::HEAD,
+        request,
         uri,
         headers,
         body: plan.body.clone(),
@@ -247,6 +259,21 @@ fn progress(shared: &Shared) {
     );
 }
 
+fn uri_path(url: &url::Url) -> String {
+    let mut p = url.path().to_string();
+    if let Some(q) = url.query() {
+        p.push('?');
+        p.push_str(q);
+    }
+    p
+}
+
+/// A connection: the HTTP/1.1 hot path, or hyper for HTTP/2.
+enum Link {
+    H1(crate::h1::Conn),
+    Hyper(Sender),
+}
+
 /// One connection's loop: take the next request, (wait for its time,) send, record.
 async fn connection(shared: Arc<Shared>, shard: usize) {
     let plan = &shared.plan;
@@ -254,7 +281,7 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
         Model::Open(s) => Some(s.clone()),
         Model::Closed => None,
     };
-    let mut sender: Option<Sender> = None;
+    let mut link: Option<Link> = None;
     loop {
         if shared.stop.load(Ordering::Relaxed) {
             return;
@@ -282,31 +309,41 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
             },
             None => None,
         };
-        let begin = Instant::now();
-        if begin >= shared.deadline {
+        if Instant::now() >= shared.deadline {
             return;
         }
         // (Re)connect when needed; a connection the server closed between requests is replaced
         // without counting an error.
-        let ready = match sender.as_mut() {
-            Some(s) => s.ready().await,
+        let ready = match link.as_mut() {
+            Some(Link::H1(_)) => true,
+            Some(Link::Hyper(s)) => s.ready().await,
             None => false,
         };
         if !ready {
-            sender = None;
-            match tokio::time::timeout(plan.timeout, shared.connector.connect()).await {
-                Ok(Ok(mut s)) => {
-                    if s.ready().await {
-                        sender = Some(s);
-                    } else {
-                        record_error(&shared, shard, ErrorKind::Reset);
-                        continue;
+            link = None;
+            let connect = async {
+                if plan.http2 {
+                    let mut s = shared.connector.connect().await?;
+                    if !s.ready().await {
+                        return Err(crate::client::Failure {
+                            kind: ErrorKind::Reset,
+                            message: "the connection closed during the handshake".into(),
+                        });
                     }
+                    Ok(Link::Hyper(s))
+                } else {
+                    let s = shared.connector.connect_stream().await?;
+                    Ok(Link::H1(crate::h1::Conn::new(s)))
                 }
+            };
+            match tokio::time::timeout(plan.timeout, connect).await {
+                Ok(Ok(l)) => link = Some(l),
                 Ok(Err(f)) => {
                     record_error(&shared, shard, f.kind);
-                    // Do not spin on a refused port: the error is counted, pause briefly.
-                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    if f.kind == ErrorKind::Connect {
+                        // Do not spin on a refused port: the error is counted, pause briefly.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
                     continue;
                 }
                 Err(_) => {
@@ -315,28 +352,39 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
                 }
             }
         }
-        let Some(s) = sender.as_mut() else { continue };
-        let mut req = Request::new(Full::new(shared.body.clone()));
-        *req.method_mut() = plan.method.clone();
-        *req.uri_mut() = shared.uri.clone();
-        *req.headers_mut() = shared.headers.clone();
         let sent = Instant::now();
         if intended.is_some() {
             shared.sent.fetch_add(1, Ordering::Relaxed);
         }
-        let exchange = async {
-            let resp = s.send(req).await?;
-            let status = resp.status().as_u16();
-            let (n, _) = read_body(resp.into_body(), 0).await?;
-            Ok::<_, crate::client::Failure>((status, n))
+        let result = match link.as_mut() {
+            Some(Link::H1(c)) => {
+                tokio::time::timeout(plan.timeout, async {
+                    let e = c.exchange(&shared.request, shared.head).await?;
+                    Ok::<_, crate::client::Failure>((e.status, e.body_bytes, e.keep_alive))
+                })
+                .await
+            }
+            Some(Link::Hyper(s)) => {
+                let mut req = Request::new(Full::new(shared.body.clone()));
+                *req.method_mut() = plan.method.clone();
+                *req.uri_mut() = shared.uri.clone();
+                *req.headers_mut() = shared.headers.clone();
+                tokio::time::timeout(plan.timeout, async {
+                    let resp = s.send(req).await?;
+                    let status = resp.status().as_u16();
+                    let (n, _) = read_body(resp.into_body(), 0).await?;
+                    Ok::<_, crate::client::Failure>((status, n, true))
+                })
+                .await
+            }
+            None => continue,
         };
-        let result = tokio::time::timeout(plan.timeout, exchange).await;
         let done = Instant::now();
         let mut rec = shared.shards[shard]
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         match result {
-            Ok(Ok((status, bytes))) => {
+            Ok(Ok((status, bytes, keep_alive))) => {
                 let from = intended.unwrap_or(sent);
                 if intended.is_some_and(|i| sent - i > LATE_AFTER) {
                     rec.late += 1;
@@ -349,14 +397,17 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
                     bytes,
                     done - shared.start,
                 );
+                if !keep_alive {
+                    link = None;
+                }
             }
             Ok(Err(f)) => {
                 rec.error(f.kind, done - shared.start);
-                sender = None;
+                link = None;
             }
             Err(_) => {
                 rec.error(ErrorKind::Timeout, done - shared.start);
-                sender = None;
+                link = None;
             }
         }
     }

@@ -582,3 +582,87 @@ pub fn summary_text(r: &LoadResult) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Recorder;
+    use std::time::Duration;
+
+    fn open_result(intended: u64, sent: u64, late: u64) -> LoadResult {
+        let mut rec = Recorder::default();
+        for _ in 0..sent {
+            rec.response(200, true, 1000, 1000, 2, Duration::from_millis(10));
+        }
+        rec.late = late;
+        LoadResult {
+            url: "http://127.0.0.1/".into(),
+            model: "open".into(),
+            connections: 4,
+            elapsed: Duration::from_secs(1),
+            recorder: rec,
+            intended: Some(intended),
+            target_rate: Some(intended as f64),
+            dropped: intended - sent,
+            interrupted: false,
+            watch: None,
+            runs: 1,
+        }
+    }
+
+    fn keep_up(r: &LoadResult) -> Finding {
+        findings(r, &[], Catalog::builtin())
+            .into_iter()
+            .find(|f| f.check == "load.generator-keeps-up")
+            .unwrap()
+    }
+
+    #[test]
+    fn generator_keeping_up_or_not() {
+        let ok = keep_up(&open_result(100, 100, 2));
+        assert_eq!(ok.outcome, Outcome::Pass, "{}", ok.message);
+        let dropped = keep_up(&open_result(100, 80, 0));
+        assert_eq!(dropped.outcome, Outcome::Warn);
+        assert!(
+            dropped.message.contains("20 never sent"),
+            "{}",
+            dropped.message
+        );
+        let late = keep_up(&open_result(100, 100, 30));
+        assert_eq!(late.outcome, Outcome::Warn);
+        assert!(
+            late.message.contains("could not keep up"),
+            "{}",
+            late.message
+        );
+    }
+
+    #[test]
+    fn missed_threshold_is_critical_and_met_one_keeps_the_check_severity() {
+        let r = open_result(100, 100, 0);
+        let t = [
+            Threshold::parse("p95<0.5ms").unwrap(),
+            Threshold::parse("p95<2ms").unwrap(),
+        ];
+        let fs: Vec<Finding> = findings(&r, &t, Catalog::builtin())
+            .into_iter()
+            .filter(|f| f.check == "load.p95-latency")
+            .collect();
+        assert_eq!(fs.len(), 2);
+        assert_eq!(
+            (fs[0].outcome, fs[0].severity),
+            (Outcome::Fail, Severity::Critical)
+        );
+        assert_eq!(
+            (fs[1].outcome, fs[1].severity),
+            (Outcome::Pass, Severity::High)
+        );
+        // corrected and uncorrected figures side by side in the open model
+        assert!(
+            fs[0]
+                .evidence
+                .iter()
+                .any(|e| matches!(e, Evidence::Metric { name, .. } if name == "p95 (uncorrected)"))
+        );
+    }
+}

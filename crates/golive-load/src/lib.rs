@@ -28,6 +28,7 @@ pub mod client;
 pub mod engine;
 mod error;
 pub mod findings;
+pub mod h1;
 pub mod hdrlog;
 pub mod plan;
 pub mod smoke;

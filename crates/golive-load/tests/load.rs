@@ -177,13 +177,21 @@ async fn open_model_keeps_to_the_rate() {
     let mut p = plan(&s.url("/"), 4, 1000);
     p.model = Model::Open(RateSchedule::constant(100.0, Duration::from_secs(1)).unwrap());
     let r = run(p, RunOptions::default()).await.unwrap();
+    // Sends late by CPU starvation on a busy machine may not all make it before the end, so the
+    // count has a tolerance; the schedule asked for exactly 100.
     assert!(
-        (90..=101).contains(&r.requests()),
+        (70..=101).contains(&r.requests()),
         "{} requests",
         r.requests()
     );
     assert_eq!(r.intended, Some(100));
-    assert_eq!(outcome(&r, &[], "load.generator-keeps-up"), Outcome::Pass);
+    assert_eq!(r.requests() + r.dropped, 100, "sent + dropped = due");
+    let o = outcome(&r, &[], "load.generator-keeps-up");
+    if r.recorder.late <= 5 && r.dropped <= 5 {
+        assert_eq!(o, Outcome::Pass);
+    } else {
+        assert_eq!(o, Outcome::Warn);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
