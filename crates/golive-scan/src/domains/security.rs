@@ -1,4 +1,5 @@
-//! Security in code: CORS open to any origin.
+//! Security in code: CORS open to any origin, authentication on routes, rate limiting,
+//! security headers, and SQL built from request data.
 //!
 //! Reads production source (tests, fixtures, examples and docs are left out: they are not what
 //! is deployed) in the shared lexed form of [`super::code`], so commented-out code never counts.
@@ -7,6 +8,7 @@ use super::code::{self, Analyzer, CodeFile, Hit, Lang};
 use crate::repo::{FileMeta, Repo};
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::sync::{LazyLock, Mutex};
 
 fn re(s: &str) -> Regex {
@@ -19,6 +21,56 @@ struct State {
     cors_open: Vec<Hit>,
     /// CORS set-ups restricted to named origins.
     cors_restricted: Vec<Hit>,
+    /// Authentication middleware, guards, dependencies, extractors.
+    auth: Vec<Hit>,
+    /// Rate limiters (in code or at the ingress).
+    rate: Vec<Hit>,
+    /// Security-header middleware.
+    header_mw: Vec<Hit>,
+    /// Security headers set by hand: header name → first place.
+    header_names: BTreeMap<&'static str, Hit>,
+    /// SQL built from request data.
+    sql_tainted: Vec<Hit>,
+    /// SQL built by formatting inside a query call (data of unknown origin).
+    sql_formatted: Vec<Hit>,
+    /// Whether the code talks SQL at all.
+    sql_seen: bool,
+    /// Code that starts an HTTP server.
+    servers: Vec<Hit>,
+}
+
+impl State {
+    fn merge(&mut self, o: State) {
+        self.cors_open.extend(o.cors_open);
+        self.cors_restricted.extend(o.cors_restricted);
+        self.auth.extend(o.auth);
+        self.rate.extend(o.rate);
+        self.header_mw.extend(o.header_mw);
+        for (k, v) in o.header_names {
+            match self.header_names.get(k) {
+                Some(h) if *h <= v => {}
+                _ => {
+                    self.header_names.insert(k, v);
+                }
+            }
+        }
+        self.sql_tainted.extend(o.sql_tainted);
+        self.sql_formatted.extend(o.sql_formatted);
+        self.sql_seen |= o.sql_seen;
+        self.servers.extend(o.servers);
+    }
+    fn is_empty(&self) -> bool {
+        self.cors_open.is_empty()
+            && self.cors_restricted.is_empty()
+            && self.auth.is_empty()
+            && self.rate.is_empty()
+            && self.header_mw.is_empty()
+            && self.header_names.is_empty()
+            && self.sql_tainted.is_empty()
+            && self.sql_formatted.is_empty()
+            && !self.sql_seen
+            && self.servers.is_empty()
+    }
 }
 
 /// The security analyzer.
@@ -27,32 +79,110 @@ pub struct Security {
     state: Mutex<State>,
 }
 
+/// Reverse-proxy and ingress configuration that may carry rate limits and headers.
+fn is_proxy_config(f: &FileMeta) -> bool {
+    let name = f.lower_name();
+    matches!(
+        f.ext().map(str::to_ascii_lowercase).as_deref(),
+        Some("yml" | "yaml" | "conf")
+    ) || name == "caddyfile"
+        || name == "vercel.json"
+        || name == "netlify.toml"
+        || name == "_headers"
+}
+
 impl Analyzer for Security {
     fn wants(&self, file: &FileMeta) -> bool {
-        Lang::of(&file.path).is_some() && code::is_production(file)
+        (Lang::of(&file.path).is_some() || is_proxy_config(file)) && code::is_production(file)
     }
 
     fn visit(&self, f: &CodeFile<'_>) {
-        let Some(lang) = f.lang else { return };
-        let mut open = Vec::new();
-        let mut restricted = Vec::new();
-        cors(f, lang, &mut open, &mut restricted);
-        if open.is_empty() && restricted.is_empty() {
+        let mut local = State::default();
+        match f.lang {
+            Some(lang) => {
+                cors(f, lang, &mut local.cors_open, &mut local.cors_restricted);
+                auth(f, lang, &mut local.auth);
+                rate_limit(f, lang, &mut local.rate);
+                headers(f, lang, &mut local);
+                sql(f, lang, &mut local);
+                if let Some(m) = code::SERVER_START.find(f.code) {
+                    local.servers.push(f.hit(m.start(), "HTTP server started"));
+                }
+            }
+            None => proxy_config(f, &mut local),
+        }
+        if local.is_empty() {
             return;
         }
-        let mut st = code::lock(&self.state);
-        st.cors_open.extend(open);
-        st.cors_restricted.extend(restricted);
+        code::lock(&self.state).merge(local);
     }
 
-    fn finish(self: Box<Self>, _repo: &Repo) -> Vec<Finding> {
+    fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding> {
         let mut st = code::take(self.state);
-        st.cors_open.sort();
-        st.cors_open.dedup();
-        st.cors_restricted.sort();
-        st.cors_restricted.dedup();
-        cors_finding(&st)
+        for v in [
+            &mut st.cors_open,
+            &mut st.cors_restricted,
+            &mut st.auth,
+            &mut st.rate,
+            &mut st.header_mw,
+            &mut st.sql_tainted,
+            &mut st.sql_formatted,
+            &mut st.servers,
+        ] {
+            v.sort();
+            v.dedup();
+        }
+        let mut out = cors_finding(&st);
+        let serves = code::serves_http(repo, &st.servers);
+        out.push(presence_finding(
+            "security.auth",
+            &st.auth,
+            serves,
+            "authentication is enforced",
+            "the service serves HTTP but no authentication middleware, guard, dependency or extractor was found: every route is open",
+            "looked for passport/express-jwt/jose, NestJS guards, FastAPI Depends/Security with OAuth2/HTTPBearer/APIKey, DRF permission classes, login_required/jwt_required, axum/actix auth extractors and layers, Go JWT/auth middleware",
+        ));
+        out.push(presence_finding(
+            "security.rate-limit",
+            &st.rate,
+            serves,
+            "requests are rate limited",
+            "the service serves HTTP with no rate limit in the code or in the committed ingress/proxy configuration",
+            "looked for express-rate-limit, rate-limiter-flexible, @nestjs/throttler, @fastify/rate-limit, slowapi, django-ratelimit, DRF throttling, Flask-Limiter, tower_governor/governor, actix-governor, golang.org/x/time/rate, tollbooth, httprate, ingress limit-rps, nginx limit_req",
+        ));
+        out.push(headers_finding(&st, serves));
+        out.extend(sql_findings(&st));
+        out
     }
+}
+
+/// Pass when `hits` is non-empty; fail when the service serves HTTP; not applicable otherwise.
+fn presence_finding(
+    id: &str,
+    hits: &[Hit],
+    serves: bool,
+    pass: &str,
+    fail: &str,
+    looked: &str,
+) -> Finding {
+    let check = Catalog::builtin().check(id);
+    if let Some(first) = hits.first() {
+        let mut f = Finding::new(
+            check,
+            Outcome::Pass,
+            format!("{pass}: {} ({})", first.what, first.locator()),
+        );
+        f.evidence = hits.iter().take(5).map(Hit::evidence).collect();
+        return f;
+    }
+    if !serves {
+        return Finding::new(
+            check,
+            Outcome::NotApplicable,
+            "no HTTP service in the code (no web framework detected, no server started)",
+        );
+    }
+    Finding::new(check, Outcome::Fail, fail).with_evidence(Evidence::note(looked))
 }
 
 fn cors_finding(st: &State) -> Vec<Finding> {
@@ -487,4 +617,594 @@ fn js_cors(f: &CodeFile<'_>, open: &mut Vec<Hit>, ok: &mut Vec<Hit>) {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication, rate limiting, security headers
+
+/// (language, pattern, what it shows). `None` = any language. Matched on the `bare` view
+/// (string contents blanked) unless the pattern needs a string (package names), see `on_code`.
+struct Sig {
+    lang: Option<Lang>,
+    on_code: bool,
+    re: LazyLock<Regex>,
+    what: &'static str,
+}
+
+macro_rules! sig {
+    ($lang:expr, $on_code:expr, $re:expr, $what:expr) => {
+        Sig {
+            lang: $lang,
+            on_code: $on_code,
+            re: LazyLock::new(|| re($re)),
+            what: $what,
+        }
+    };
+}
+
+static AUTH_SIGS: [Sig; 17] = [
+    sig!(
+        Some(Lang::Js),
+        true,
+        r#"["'](passport(?:-jwt|-local|-http-bearer|-oauth2)?|express-jwt|express-oauth2-jwt-bearer|express-openid-connect|@fastify/jwt|@fastify/auth|@fastify/basic-auth|fastify-jwt|@nestjs/passport|next-auth|@auth/[\w-]+|@clerk/[\w-]+|express-basic-auth|koa-jwt|hono/jwt|hono/basic-auth|hono/bearer-auth|better-auth|lucia)["']"#,
+        "authentication package"
+    ),
+    sig!(
+        Some(Lang::Js),
+        false,
+        r"\b(?:jwt\.verify|jwtVerify|verifyIdToken|verifyAccessToken)\s*\(",
+        "token verification"
+    ),
+    sig!(
+        Some(Lang::Js),
+        false,
+        r"@UseGuards\s*\(|\bAPP_GUARD\b|\bimplements\s+CanActivate\b",
+        "NestJS guard"
+    ),
+    sig!(
+        Some(Lang::Js),
+        false,
+        r"\.(?:use|get|post|put|patch|delete|all|route)\s*\([^)\n]*?\b(?:authenticate\w*|requireAuth\w*|isAuthenticated|ensureAuthenticated|ensureLoggedIn|verifyToken|verifyJwt|authMiddleware|authenticateToken|checkJwt|requireUser|requireLogin|authorize\w*|auth)\b",
+        "authentication middleware on routes"
+    ),
+    sig!(
+        Some(Lang::Python),
+        false,
+        r"\b(?:OAuth2PasswordBearer|OAuth2AuthorizationCodeBearer|HTTPBearer|HTTPBasic|APIKeyHeader|APIKeyCookie|APIKeyQuery|OpenIdConnect)\s*\(",
+        "FastAPI security scheme"
+    ),
+    sig!(
+        Some(Lang::Python),
+        false,
+        r"(?i)\b(?:Depends|Security)\s*\(\s*\w*(?:auth|user|token|current|verify|login|permission|security|principal|identity)\w*",
+        "FastAPI security dependency"
+    ),
+    sig!(
+        Some(Lang::Python),
+        false,
+        r"@(?:\w+\.)?(?:login_required|jwt_required|permission_required|user_passes_test|staff_member_required|requires_auth|auth_required)\b|\b(?:LoginRequiredMixin|LoginRequiredMiddleware|PermissionRequiredMixin)\b",
+        "login/permission decorator"
+    ),
+    sig!(
+        Some(Lang::Python),
+        false,
+        r"\b(?:fastapi_users|fastapi_jwt_auth|authx|flask_jwt_extended|flask_login|flask_httpauth|flask_security)\b",
+        "authentication library"
+    ),
+    sig!(
+        Some(Lang::Python),
+        false,
+        r"\b(?:DEFAULT_PERMISSION_CLASSES|permission_classes)\b[^\n]*?\b(?:IsAuthenticated\w*|IsAdminUser|DjangoModelPermissions\w*|DjangoObjectPermissions|TokenHasScope\w*|\w+Permission)\b",
+        "DRF permission classes"
+    ),
+    sig!(
+        Some(Lang::Rust),
+        false,
+        r"\bimpl(?:\s*<[^>]*>)?\s+(?:axum::extract::)?(?:FromRequestParts|FromRequest)\b[^{]*?\bfor\s+\w*(?:Auth|User|Claims|Session|Token|Identity|Principal)\w*",
+        "authentication extractor"
+    ),
+    sig!(
+        Some(Lang::Rust),
+        false,
+        r"\b(?:axum_login|actix_web_httpauth|actix_identity|jwt_authorizer|axum_jwt_auth)\b|\bValidateRequestHeaderLayer::(?:bearer|basic)\b|\b(?:Async)?RequireAuthorizationLayer\b|\bHttpAuthentication::(?:bearer|basic|with_fn)\b",
+        "authentication layer"
+    ),
+    sig!(
+        Some(Lang::Rust),
+        false,
+        r"(?i)\bmiddleware::from_fn(?:_with_state)?\s*\([^)]*?\b\w*auth\w*",
+        "authentication middleware"
+    ),
+    sig!(
+        Some(Lang::Go),
+        true,
+        r#""(?:github\.com/golang-jwt/jwt|github\.com/dgrijalva/jwt-go|github\.com/go-chi/jwtauth|github\.com/labstack/echo-jwt|github\.com/appleboy/gin-jwt|github\.com/auth0/go-jwt-middleware|github\.com/coreos/go-oidc|github\.com/lestrrat-go/jwx|github\.com/gofiber/contrib/jwt)[^"]*""#,
+        "JWT/OIDC package"
+    ),
+    sig!(
+        Some(Lang::Go),
+        false,
+        r"\bgin\.BasicAuth\w*\s*\(|\bmiddleware\.(?:JWT|JWTWithConfig|BasicAuth|KeyAuth|KeyAuthWithConfig)\s*\(|\bechojwt\.|\bjwtauth\.(?:Verifier|Authenticator)\b",
+        "authentication middleware"
+    ),
+    sig!(
+        Some(Lang::Go),
+        false,
+        r"\bfunc\s+(?:\([^)]*\)\s*)?\w*[Aa]uth\w*\s*\(\s*\w+\s+http\.Handler\s*\)\s*http\.Handler\b|\bfunc\s+(?:\([^)]*\)\s*)?\w*[Aa]uth\w*\s*\([^)]*\)\s*(?:gin\.HandlerFunc|echo\.MiddlewareFunc|fiber\.Handler)\b",
+        "authentication middleware"
+    ),
+    sig!(None, false, r"\bAuthGuard\s*\(", "auth guard"),
+    sig!(
+        Some(Lang::Js),
+        false,
+        r"\bgetServerSession\s*\(|\bauth\s*\(\s*\)\s*;?\s*\n[^\n]*\bif\s*\(\s*!\s*session",
+        "session check"
+    ),
+];
+
+static RATE_SIGS: [Sig; 5] = [
+    sig!(
+        Some(Lang::Js),
+        true,
+        r#"["'](?:express-rate-limit|rate-limiter-flexible|@nestjs/throttler|@fastify/rate-limit|fastify-rate-limit|koa-ratelimit|koa2-ratelimit|express-slow-down|hono-rate-limiter|@upstash/ratelimit|express-brute)["']"#,
+        "rate-limit package"
+    ),
+    sig!(
+        Some(Lang::Python),
+        false,
+        r"\b(?:from|import)\s+(?:slowapi|django_ratelimit|ratelimit|flask_limiter|fastapi_limiter)\b|\b(?:DEFAULT_THROTTLE_CLASSES|DEFAULT_THROTTLE_RATES|throttle_classes)\b",
+        "rate limiter"
+    ),
+    sig!(
+        Some(Lang::Rust),
+        false,
+        r"\b(?:tower_governor|actix_governor|actix_limitation)\b|\bgovernor::|\b(?:RateLimitLayer|GovernorLayer|Governor::new)\b",
+        "rate limiter"
+    ),
+    sig!(
+        Some(Lang::Go),
+        true,
+        r#""(?:golang\.org/x/time/rate|github\.com/didip/tollbooth[^"]*|github\.com/ulule/limiter[^"]*|github\.com/go-chi/httprate|github\.com/sethvargo/go-limiter[^"]*|github\.com/gofiber/fiber/v\d/middleware/limiter)""#,
+        "rate-limit package"
+    ),
+    sig!(
+        Some(Lang::Go),
+        false,
+        r"\bmiddleware\.RateLimiter(?:WithConfig)?\s*\(",
+        "echo rate limiter"
+    ),
+];
+
+static HEADER_SIGS: [Sig; 4] = [
+    sig!(
+        Some(Lang::Js),
+        true,
+        r#"["'](?:helmet|@fastify/helmet|fastify-helmet|koa-helmet|hono/secure-headers|lusca)["']"#,
+        "security-headers middleware"
+    ),
+    sig!(
+        Some(Lang::Python),
+        true,
+        r#"\bdjango\.middleware\.security\.SecurityMiddleware\b|\b(?:from|import)\s+(?:secure|flask_talisman|talisman|secweb)\b|\bTalisman\s*\("#,
+        "security-headers middleware"
+    ),
+    sig!(
+        Some(Lang::Go),
+        true,
+        r#""github\.com/(?:unrolled/secure|gin-contrib/secure)"|\bmiddleware\.Secure(?:WithConfig)?\s*\(|\bhelmet\.New\s*\("#,
+        "security-headers middleware"
+    ),
+    sig!(
+        Some(Lang::Rust),
+        false,
+        r"\bactix_web_lab::middleware::\w*[Hh]eaders\b|\bsecure_headers\b|\bhelmet_core\b|\baxum_helmet\b",
+        "security-headers middleware"
+    ),
+];
+
+/// Security header names, and the Rust `http::header` constants for them.
+const HEADER_NAMES: &[(&str, &str)] = &[
+    ("Strict-Transport-Security", "STRICT_TRANSPORT_SECURITY"),
+    ("Content-Security-Policy", "CONTENT_SECURITY_POLICY"),
+    ("X-Content-Type-Options", "X_CONTENT_TYPE_OPTIONS"),
+    ("X-Frame-Options", "X_FRAME_OPTIONS"),
+    ("Referrer-Policy", "REFERRER_POLICY"),
+    ("Permissions-Policy", "PERMISSIONS_POLICY"),
+];
+
+static HEADER_NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)["'\s](strict-transport-security|content-security-policy|x-content-type-options|x-frame-options|referrer-policy|permissions-policy)["':\s]|\b(STRICT_TRANSPORT_SECURITY|CONTENT_SECURITY_POLICY|X_CONTENT_TYPE_OPTIONS|X_FRAME_OPTIONS|REFERRER_POLICY)\b"#,
+    )
+});
+
+static PROXY_RATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"nginx\.ingress\.kubernetes\.io/limit-(?:rps|rpm|connections|burst-multiplier)|\blimit_req(?:_zone)?\b|^\s*rateLimit\s*:|\bRateLimitPolicy\b|\bplugin\s*:\s*rate-limiting\b|\brate_limit\s*\{|\bratelimit\s*:",
+    )
+});
+
+fn run_sigs(f: &CodeFile<'_>, lang: Lang, sigs: &[Sig], out: &mut Vec<Hit>) {
+    for s in sigs {
+        if s.lang.is_some_and(|l| l != lang) {
+            continue;
+        }
+        let text = if s.on_code { f.code } else { f.bare };
+        if let Some(m) = s.re.find(text) {
+            let what = if s.on_code {
+                format!(
+                    "{} {}",
+                    s.what,
+                    m.as_str().trim_matches(|c| c == '"' || c == '\'')
+                )
+            } else {
+                s.what.to_string()
+            };
+            out.push(f.hit(m.start(), what));
+        }
+    }
+}
+
+fn auth(f: &CodeFile<'_>, lang: Lang, out: &mut Vec<Hit>) {
+    run_sigs(f, lang, &AUTH_SIGS, out);
+}
+
+fn rate_limit(f: &CodeFile<'_>, lang: Lang, out: &mut Vec<Hit>) {
+    run_sigs(f, lang, &RATE_SIGS, out);
+}
+
+fn header_names(f: &CodeFile<'_>, text: &str, st: &mut State) {
+    for cap in HEADER_NAME_RE.captures_iter(text) {
+        let Some(m) = cap.get(1).or_else(|| cap.get(2)) else {
+            continue;
+        };
+        let Some((name, _)) = HEADER_NAMES
+            .iter()
+            .find(|(n, c)| n.eq_ignore_ascii_case(m.as_str()) || *c == m.as_str())
+        else {
+            continue;
+        };
+        let h = f.hit(m.start(), format!("{name} set"));
+        match st.header_names.get(name) {
+            Some(old) if *old <= h => {}
+            _ => {
+                st.header_names.insert(name, h);
+            }
+        }
+    }
+}
+
+fn headers(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
+    run_sigs(f, lang, &HEADER_SIGS, &mut st.header_mw);
+    header_names(f, f.code, st);
+}
+
+fn proxy_config(f: &CodeFile<'_>, st: &mut State) {
+    let text = f.text;
+    if let Some(m) = PROXY_RATE.find(text) {
+        let line = crate::repo::line_at(text, m.start());
+        if !line.starts_with('#') {
+            st.rate.push(f.hit(
+                m.start(),
+                format!("proxy/ingress rate limit `{}`", m.as_str().trim()),
+            ));
+        }
+    }
+    header_names(f, text, st);
+}
+
+fn headers_finding(st: &State, serves: bool) -> Finding {
+    let check = Catalog::builtin().check("security.headers");
+    if let Some(first) = st.header_mw.first() {
+        let mut f = Finding::new(
+            check,
+            Outcome::Pass,
+            format!("security headers: {} ({})", first.what, first.locator()),
+        );
+        f.evidence = st.header_mw.iter().take(5).map(Hit::evidence).collect();
+        return f;
+    }
+    let names: Vec<&str> = st.header_names.keys().copied().collect();
+    let evidence: Vec<Evidence> = st.header_names.values().map(Hit::evidence).collect();
+    if names.len() >= 2 {
+        let mut f = Finding::new(
+            check,
+            Outcome::Pass,
+            format!("security headers set by the code: {}", names.join(", ")),
+        );
+        f.evidence = evidence;
+        return f;
+    }
+    if names.len() == 1 {
+        let mut f = Finding::new(
+            check,
+            Outcome::Warn,
+            format!(
+                "only {} is set; Strict-Transport-Security, Content-Security-Policy, X-Content-Type-Options and X-Frame-Options are expected",
+                names[0]
+            ),
+        );
+        f.evidence = evidence;
+        return f;
+    }
+    if !serves {
+        return Finding::new(
+            check,
+            Outcome::NotApplicable,
+            "no HTTP service in the code (no web framework detected, no server started)",
+        );
+    }
+    Finding::new(
+        check,
+        Outcome::Fail,
+        "the service serves HTTP but sets no security headers (no helmet/SecurityMiddleware/secure-headers middleware, no Strict-Transport-Security or Content-Security-Policy in the code or proxy configuration)",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL built from request data
+
+/// SQL statement shapes, matched on a string literal's content.
+static SQL_KW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\b(?:select\s[\s\S]{0,300}?\bfrom\b|insert\s+into\b|update\s+[\w."`\[\]]+\s+set\b|delete\s+from\b|where\s+[\w."`]+\s*(?:=|like\b|in\b|>|<))"#,
+    )
+});
+
+/// A call that runs SQL, right before a literal: `cursor.execute(`, `pool.query(`, `db.Query(`.
+static QUERY_CALL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:\b|\.)(?:execute|executemany|executescript|query|raw|exec|Exec|Query|QueryRow|QueryContext|ExecContext|QueryRowContext|query_as|sql_query|whereRaw|orderByRaw|havingRaw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe|extra|text|RawSQL|Raw)\s*\(\s*$",
+    )
+});
+
+static TAINT_JS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:req|request)\s*\.\s*(?:body|query|params|headers|cookies|param)\b|\bctx\s*\.\s*(?:request|params|query)\b|\b(?:params|body)\s*\.\s*\w+",
+    )
+});
+static TAINT_PY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\brequest\s*\.\s*(?:args|form|json|GET|POST|data|query_params|path_params|values|files|cookies|headers|get_json)\b|\brequest\s*\[",
+    )
+});
+static TAINT_GO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:r|req|request)\s*\.\s*(?:URL\s*\.\s*Query|FormValue|PostFormValue|Form|PostForm|PathValue|Header)\b|\bc\s*\.\s*(?:Param|Query|DefaultQuery|PostForm|FormValue|QueryParam|Params|GetQuery)\b|\bmux\.Vars\s*\(|\bchi\.URLParam\s*\(",
+    )
+});
+static TAINT_RS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:params|query|payload|body|form|input|req)\s*\.\s*\w+|\b(?:Query|Json|Path|Form)\s*\(")
+});
+
+static JS_TEMPLATE: LazyLock<Regex> = LazyLock::new(|| re(r"`[^`]*`"));
+static PY_FSTRING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\b[fF][rR]?(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"[^"\n]*"|'[^'\n]*')|\b[rR][fF](?:"[^"\n]*"|'[^'\n]*')"#,
+    )
+});
+static PY_PERCENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?:"[^"\n]*%[sdr][^"\n]*"|'[^'\n]*%[sdr][^'\n]*')\s*%\s*([^\n]+)"#));
+static PY_FORMAT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?:"[^"\n]*\{[^}\n]*\}[^"\n]*"|'[^'\n]*\{[^}\n]*\}[^'\n]*')\s*\.format\s*\(([^\n]*)"#)
+});
+static GO_SPRINTF: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\bfmt\.Sprintf\s*\(\s*(?:"[^"\n]*"|`[^`]*`)\s*,\s*([^\n]+)"#));
+static RS_FORMAT: LazyLock<Regex> =
+    LazyLock::new(|| re(r##"\bformat!\s*\(\s*r?#*"([^"]*)"#*\s*(,[^;]*)?"##));
+static INTERP: LazyLock<Regex> = LazyLock::new(|| re(r"\$\{([^}]*)\}|\{([^}]*)\}"));
+/// A string literal directly followed or preceded by `+` (concatenation).
+static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?:"[^"\n]*"|'[^'\n]*')\s*\+\s*[^\n;]+|[\w)\]]\s*\+\s*(?:"[^"\n]*"|'[^'\n]*')"#)
+});
+static ORM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\b(?:sqlalchemy|psycopg2?|asyncpg|sqlite3|pymysql|MySQLdb|django\.db|knex|prisma|typeorm|sequelize|diesel|sqlx|gorm|database/sql|pgx|better-sqlite3|mysql2)\b|["'](?:pg|mysql|mysql2|postgres)["']"#,
+    )
+});
+
+fn taint_re(lang: Lang) -> &'static Regex {
+    match lang {
+        Lang::Js => &TAINT_JS,
+        Lang::Python => &TAINT_PY,
+        Lang::Go => &TAINT_GO,
+        Lang::Rust => &TAINT_RS,
+    }
+}
+
+/// Records one SQL-building site: tainted by request data, or formatted directly inside a
+/// query call.
+fn sql_site(
+    f: &CodeFile<'_>,
+    lang: Lang,
+    at: usize,
+    sql: &str,
+    dynamic: &str,
+    how: &str,
+    st: &mut State,
+) {
+    if !SQL_KW.is_match(sql) {
+        return;
+    }
+    st.sql_seen = true;
+    let snippet_sql: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = snippet_sql.chars().take(60).collect();
+    if let Some(t) = taint_re(lang).find(dynamic) {
+        st.sql_tainted.push(f.hit(
+            at,
+            format!(
+                "SQL built by {how} with request data `{}`: \"{short}…\"",
+                t.as_str()
+            ),
+        ));
+        return;
+    }
+    let line_start = f.code[..at].rfind('\n').map_or(0, |i| i + 1);
+    if QUERY_CALL_BEFORE.is_match(&f.code[line_start..at]) {
+        st.sql_formatted.push(f.hit(
+            at,
+            format!("SQL built by {how} inside a query call: \"{short}…\""),
+        ));
+    }
+}
+
+fn interpolations(s: &str) -> String {
+    INTERP
+        .captures_iter(s)
+        .filter_map(|c| {
+            c.get(1)
+                .or_else(|| c.get(2))
+                .map(|m| m.as_str().to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
+    let c = f.code;
+    if ORM.is_match(c) {
+        st.sql_seen = true;
+    }
+    let lower_has_sql = [
+        "SELECT", "select", "INSERT", "insert", "UPDATE", "update", "DELETE", "delete", "WHERE",
+        "where",
+    ]
+    .iter()
+    .any(|k| c.contains(k));
+    if !lower_has_sql {
+        return;
+    }
+    // Concatenation: "SELECT … " + x (any language).
+    for m in CONCAT.find_iter(c) {
+        let s = m.as_str();
+        // the string part(s) and the dynamic part(s), from the bare view of the same span
+        let bare = &f.bare[m.start()..m.end()];
+        sql_site(f, lang, m.start(), s, bare, "concatenation", st);
+    }
+    match lang {
+        Lang::Js => {
+            for m in JS_TEMPLATE.find_iter(c) {
+                let s = m.as_str();
+                if !s.contains("${") {
+                    continue;
+                }
+                // tagged templates (sql`…`, Prisma.$queryRaw`…`) are parameterised
+                let before = c[..m.start()].trim_end_matches([' ', '\t']);
+                if before.ends_with(|ch: char| ch.is_alphanumeric() || ch == '_' || ch == '$') {
+                    continue;
+                }
+                sql_site(
+                    f,
+                    lang,
+                    m.start(),
+                    s,
+                    &interpolations(s),
+                    "a template string",
+                    st,
+                );
+            }
+        }
+        Lang::Python => {
+            for m in PY_FSTRING.find_iter(c) {
+                let s = m.as_str();
+                sql_site(f, lang, m.start(), s, &interpolations(s), "an f-string", st);
+            }
+            for cap in PY_PERCENT.captures_iter(c) {
+                if let (Some(all), Some(args)) = (cap.get(0), cap.get(1)) {
+                    sql_site(
+                        f,
+                        lang,
+                        all.start(),
+                        all.as_str(),
+                        args.as_str(),
+                        "% formatting",
+                        st,
+                    );
+                }
+            }
+            for cap in PY_FORMAT.captures_iter(c) {
+                if let (Some(all), Some(args)) = (cap.get(0), cap.get(1)) {
+                    sql_site(
+                        f,
+                        lang,
+                        all.start(),
+                        all.as_str(),
+                        args.as_str(),
+                        ".format()",
+                        st,
+                    );
+                }
+            }
+        }
+        Lang::Go => {
+            for cap in GO_SPRINTF.captures_iter(c) {
+                if let (Some(all), Some(args)) = (cap.get(0), cap.get(1)) {
+                    sql_site(
+                        f,
+                        lang,
+                        all.start(),
+                        all.as_str(),
+                        args.as_str(),
+                        "fmt.Sprintf",
+                        st,
+                    );
+                }
+            }
+        }
+        Lang::Rust => {
+            for cap in RS_FORMAT.captures_iter(c) {
+                if let (Some(all), Some(s)) = (cap.get(0), cap.get(1)) {
+                    let args = format!(
+                        "{} {}",
+                        cap.get(2).map_or("", |a| a.as_str()),
+                        interpolations(s.as_str())
+                    );
+                    sql_site(f, lang, all.start(), s.as_str(), &args, "format!", st);
+                }
+            }
+        }
+    }
+}
+
+fn sql_findings(st: &State) -> Vec<Finding> {
+    let check = Catalog::builtin().check("security.sql-injection");
+    if !st.sql_tainted.is_empty() || !st.sql_formatted.is_empty() {
+        let mut out: Vec<Finding> = st
+            .sql_tainted
+            .iter()
+            .map(|h| {
+                Finding::new(
+                    check,
+                    Outcome::Fail,
+                    format!("{} ({})", h.what, h.locator()),
+                )
+                .with_evidence(h.evidence())
+            })
+            .collect();
+        out.extend(st.sql_formatted.iter().map(|h| {
+            Finding::new(
+                check,
+                Outcome::Warn,
+                format!(
+                    "{} ({}): pass values as query parameters",
+                    h.what,
+                    h.locator()
+                ),
+            )
+            .with_evidence(h.evidence())
+        }));
+        return out;
+    }
+    if st.sql_seen {
+        return vec![Finding::new(
+            check,
+            Outcome::Pass,
+            "no SQL is built from request data by concatenation or formatting",
+        )];
+    }
+    vec![Finding::new(
+        check,
+        Outcome::NotApplicable,
+        "the code runs no SQL (no SQL strings, no database driver or ORM)",
+    )]
 }
