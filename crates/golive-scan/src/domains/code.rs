@@ -367,6 +367,7 @@ impl Default for CodeChecks {
                 Box::new(super::tests::Tests::default()),
                 Box::new(super::observability::Observability::default()),
                 Box::new(super::perf::Perf::default()),
+                Box::new(super::frontend::Frontend::default()),
             ],
         }
     }

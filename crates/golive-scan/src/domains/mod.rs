@@ -12,6 +12,7 @@ pub mod db;
 pub mod deploy;
 pub mod deps;
 pub mod docs;
+pub mod frontend;
 pub mod observability;
 pub mod ops;
 pub mod perf;
