@@ -89,7 +89,7 @@ struct Re {
     throughput: Regex,
 }
 
-const OP: &str = r"(<=|>=|≤|≥|<|>|=|au moins|at least|minimum|min\.?|maximum|max\.?|moins de|plus de|under|below|less than|more than|over|above)?";
+const OP: &str = r"(<=|>=|≤|≥|<|>|=|au moins|at least|minimum|min\.?|maximum|max\.?|moins de|plus de|inferieure? a|superieure? a|under|below|less than|more than|over|above)?";
 
 fn re() -> &'static Re {
     static R: OnceLock<Re> = OnceLock::new();
@@ -111,7 +111,7 @@ fn re() -> &'static Re {
             ),
             mean_word: mk(r"(moyenne|moyen|mean|average|avg)".into()),
             concurrency: mk(format!(
-                r"{OP}\s*(\d+)\s*\+?\s*(?:requetes|requests|utilisateurs|users|connexions|connections|clients|appels|calls)\s+(?:simultane|concurren|parallel|en parallele|at once|en meme temps)"
+                r"{OP}\s*(\d+)\s*\+?\s*(?:(?:requetes|requests|utilisateurs|users|connexions|connections|clients|appels|calls)\s+(?:simultane|concurren|parallel|en parallele|at once|en meme temps)|(?:concurrent|simultaneous|parallel)\s+(?:requests|users|connections|clients|calls))"
             )),
             length: mk(format!(
                 r"(?:{OP}\s*(\d+)\s*(\+)?\s*(?:caracteres|characters|chars|car\.)|(?:longueur|length)\s*{OP}\s*(\d+))"
@@ -127,9 +127,13 @@ fn re() -> &'static Re {
 fn norm_op(op: Option<&str>, plus: bool) -> String {
     let o = op.map(str::trim).unwrap_or("");
     match o {
-        "<" | "moins de" | "under" | "below" | "less than" => "<".into(),
+        "<" | "moins de" | "inferieur a" | "inferieure a" | "under" | "below" | "less than" => {
+            "<".into()
+        }
         "<=" | "≤" | "maximum" | "max" | "max." => "<=".into(),
-        ">" | "plus de" | "more than" | "over" | "above" => ">".into(),
+        ">" | "plus de" | "superieur a" | "superieure a" | "more than" | "over" | "above" => {
+            ">".into()
+        }
         ">=" | "≥" | "au moins" | "at least" | "minimum" | "min" | "min." => ">=".into(),
         _ if plus => ">=".into(),
         _ => "=".into(),

@@ -24,7 +24,11 @@ impl Rng {
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -68,7 +72,18 @@ fn mutate(src: &[u8], rng: &mut Rng) -> Vec<u8> {
             3 => {
                 // Mac-Roman-ish / Windows-1252-ish mojibake: UTF-8 of high Latin-1 and symbols.
                 let i = rng.below(len + 1);
-                let pool = ["√©", "‚úÖ", "Ã©", "âœ…", "ðŸš€", "Ô∏è", "Ã", "√", "\u{F8FF}", "Â"];
+                let pool = [
+                    "√©",
+                    "‚úÖ",
+                    "Ã©",
+                    "âœ…",
+                    "ðŸš€",
+                    "Ô∏è",
+                    "Ã",
+                    "√",
+                    "\u{F8FF}",
+                    "Â",
+                ];
                 let mut s = String::new();
                 for _ in 0..1 + rng.below(6) {
                     s.push_str(pool[rng.below(pool.len())]);
@@ -107,7 +122,10 @@ fn mutate(src: &[u8], rng: &mut Rng) -> Vec<u8> {
 
 #[test]
 fn mutated_samples_never_panic() {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/checklists/"));
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/checklists/"
+    ));
     let mapper = Mapper::builtin().unwrap();
     let catalog = Catalog::builtin();
     let now = datetime!(2026-11-20 10:00 UTC);
@@ -146,27 +164,46 @@ fn mutated_samples_never_panic() {
 #[test]
 fn bad_inputs_say_what_is_wrong() {
     let m = Mapper::builtin().unwrap();
-    let e = import_bytes(&[("empty.md", b"")], &m).unwrap_err().to_string();
-    assert!(e.contains("empty.md") && e.contains("empty"), "{e}");
-    let e = import_bytes(&[("blank.md", b" \n\n\t\n")], &m).unwrap_err().to_string();
-    assert!(e.contains("empty"), "{e}");
-    let bin: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
-    let e = import_bytes(&[("a.png", &bin)], &m).unwrap_err().to_string();
-    assert!(e.contains("a.png") && e.contains("binary"), "{e}");
-    let e = import_bytes(&[("notes.md", "# Notes\n\nJust prose, - no boxes.\n- a plain list\n".as_bytes())], &m)
+    let e = import_bytes(&[("empty.md", b"")], &m)
         .unwrap_err()
         .to_string();
+    assert!(e.contains("empty.md") && e.contains("empty"), "{e}");
+    let e = import_bytes(&[("blank.md", b" \n\n\t\n")], &m)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("empty"), "{e}");
+    let bin: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
+    let e = import_bytes(&[("a.png", &bin)], &m)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a.png") && e.contains("binary"), "{e}");
+    let e = import_bytes(
+        &[(
+            "notes.md",
+            "# Notes\n\nJust prose, - no boxes.\n- a plain list\n".as_bytes(),
+        )],
+        &m,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("no checklist items found"), "{e}");
     // Non-UTF-8 bytes inside an otherwise good checklist: imported, with a warning.
     let cl = import_bytes(&[("l1.md", b"## S\n- [ ] caf\xe9 pr\xeat\n")], &m).unwrap();
     assert_eq!(cl.items.len(), 1);
-    assert!(cl.warnings.iter().any(|w| w.contains("not UTF-8")), "{:?}", cl.warnings);
+    assert!(
+        cl.warnings.iter().any(|w| w.contains("not UTF-8")),
+        "{:?}",
+        cl.warnings
+    );
 }
 
 #[test]
 fn a_big_checklist_imports() {
     // About 2 MB here (the 10 MB timing is measured by benches/checklist.sh, not asserted).
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/checklists/"));
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/checklists/"
+    ));
     let one = std::fs::read(dir.join("000_c4e17f35aa7585ef.txt")).unwrap();
     let mut big = Vec::new();
     let mut n = 0;

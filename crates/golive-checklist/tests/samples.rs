@@ -153,29 +153,3 @@ fn sample_004_fenced_markdown() {
     // Nothing from the YAML blocks.
     assert!(!cl.items.iter().any(|i| i.text.contains("All steps passed")));
 }
-
-#[test]
-fn print_samples() {
-    for n in [
-        "000_c4e17f35aa7585ef.txt",
-        "003_7abe0c74370f0ebe.txt",
-        "004_0808210ae3f7932e.txt",
-    ] {
-        let cl = import(n);
-        for i in &cl.items {
-            println!(
-                "{}\t{:?}\t{:?}\t{}\t{:?}\t{:?}",
-                i.id,
-                i.state,
-                i.severity,
-                i.text,
-                i.mapped,
-                i.params
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-            );
-        }
-        println!("{:?}\n{:?}", cl.repairs, cl.warnings);
-    }
-}
