@@ -407,3 +407,20 @@ fn init_template_documented_settings_are_valid_when_uncommented() {
         Some(Severity::Low)
     );
 }
+
+#[test]
+fn every_example_in_docs_configuration_md_parses() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/configuration.md");
+    let mut blocks = 0;
+    let mut rest = doc.as_str();
+    while let Some(start) = rest.find("```toml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").expect("closed code block");
+        let text = &body[..end];
+        parse(text).unwrap_or_else(|e| panic!("example does not parse: {e}\n{text}"));
+        blocks += 1;
+        rest = &body[end + 3..];
+    }
+    assert!(blocks >= 3, "found {blocks} examples");
+}

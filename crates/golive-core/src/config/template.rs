@@ -220,8 +220,12 @@ pub fn golive_toml(project: &str, stacks: &[Stack]) -> String {
          # behind_tls_proxy = false\n\
          # Send this many requests to see rate limiting kick in (at most 500; off by default).\n\
          # rate_limit_burst = 100\n\
+         # The path the burst goes to (default: the base URL).\n\
+         # rate_limit_path = \"/api/login\"\n\
          # Per-request timeout.\n\
          # timeout = \"5s\"\n\
+         # PEM file of extra CA certificates to trust (a private CA).\n\
+         # ca_file = \"certs/internal-ca.pem\"\n\
          # One base URL per environment:\n\
          # [probe.environments.production]\n\
          # url = \"https://api.example.com\"\n"
@@ -246,6 +250,7 @@ pub fn golive_toml(project: &str, stacks: &[Stack]) -> String {
          # duration = \"30s\"               # or: requests = 10000\n\
          # rate = 200                      # open model: requests per second\n\
          # thresholds = [\"p95<200ms\", \"error_rate<0.1%\"]\n\
+         # ok_status = \"2xx\"               # statuses counted as success\n\
          # allow_remote = false            # allow a non-loopback target\n"
     );
 
@@ -254,7 +259,8 @@ pub fn golive_toml(project: &str, stacks: &[Stack]) -> String {
         o,
         "# Imported Markdown checklists with their sign-offs (`golive checklist import`).\n\
          # [checklist]\n\
-         # file = \".golive/checklist.toml\""
+         # file = \".golive/checklist.toml\"\n\
+         # signoffs = \".golive/signoffs.toml\""
     );
     o
 }
