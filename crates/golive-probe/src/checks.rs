@@ -78,6 +78,15 @@ impl Ctx {
     }
 }
 
+/// A value that differs between runs, for paths that must not exist.
+fn nonce() -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{n:x}")
+}
+
 fn note(text: impl Into<String>) -> Evidence {
     Evidence::note(text)
 }
@@ -275,6 +284,13 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
         let url = ctx.url(p);
         set.spawn(async move { (i, url.clone(), ctx.get(&url).await) });
     }
+    // What an unknown path answers: a health path answering the same is a soft 404, not a
+    // health endpoint.
+    let soft = ctx
+        .client
+        .get(&ctx.url(&format!("/golive-probe-{}-health-baseline", nonce())))
+        .await
+        .ok();
     let mut results: Vec<(usize, Url, Result<Exchange, FetchError>)> = Vec::new();
     while let Some(r) = set.join_next().await {
         if let Ok(r) = r {
@@ -282,6 +298,10 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
         }
     }
     results.sort_by_key(|r| r.0);
+    let is_soft404 = |ex: &Exchange| {
+        soft.as_ref()
+            .is_some_and(|s| s.status == ex.status && s.body == ex.body)
+    };
 
     let mut out = Vec::new();
     let mut healthy: Vec<&Exchange> = Vec::new();
@@ -290,7 +310,7 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
     for (i, url, r) in &results {
         let configured = ctx.opts.health.contains(&paths[*i]);
         match r {
-            Ok(ex) if is_healthy_answer(ex) => {
+            Ok(ex) if is_healthy_answer(ex) && !is_soft404(ex) => {
                 if ex.elapsed > Duration::from_secs(1) {
                     slow.push(ex);
                 } else {
@@ -1297,11 +1317,7 @@ pub fn detect_leak(body: &str) -> Option<(&'static str, String)> {
 
 async fn errors(ctx: &Arc<Ctx>, page: &Exchange) -> Vec<Finding> {
     let mut out = Vec::new();
-    let nonce = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let nf_url = ctx.url(&format!("/golive-probe-{nonce:x}-does-not-exist"));
+    let nf_url = ctx.url(&format!("/golive-probe-{}-does-not-exist", nonce()));
     let nf = ctx.get(&nf_url).await;
     let _ = ctx
         .send(
@@ -2005,6 +2021,10 @@ async fn rate_limit(ctx: &Arc<Ctx>) -> Vec<Finding> {
     let mut rows = results.lock().map(|v| v.clone()).unwrap_or_default();
     rows.sort_by_key(|r| r.0);
     let errors = rows.iter().filter(|r| r.1.is_err()).count();
+    let served = rows
+        .iter()
+        .filter(|r| matches!(&r.1, Ok(ex) if (200..300).contains(&ex.status)))
+        .count();
     let first429 = rows.iter().find_map(|(i, r)| match r {
         Ok(ex) if ex.status == 429 => Some((*i, ex.clone())),
         _ => None,
@@ -2037,7 +2057,7 @@ async fn rate_limit(ctx: &Arc<Ctx>) -> Vec<Finding> {
                 (
                     Outcome::Pass,
                     format!(
-                        "rate limiting triggered at request {} of {n}: 429 with Retry-After/RateLimit headers",
+                        "rate limiting triggered: {served} of {n} requests served before 429s (first 429 at request #{} of the burst, 16 in flight), with Retry-After/RateLimit headers",
                         i + 1
                     ),
                 )
@@ -2045,7 +2065,7 @@ async fn rate_limit(ctx: &Arc<Ctx>) -> Vec<Finding> {
                 (
                     Outcome::Warn,
                     format!(
-                        "rate limiting triggered at request {} of {n} (429) but without Retry-After or RateLimit-* headers: clients cannot back off politely",
+                        "rate limiting triggered: {served} of {n} requests served before 429s (first 429 at request #{} of the burst), but without Retry-After or RateLimit-* headers: clients cannot back off politely",
                         i + 1
                     ),
                 )

@@ -94,11 +94,11 @@ async fn hardened_app_is_go_with_grade_a_plus() {
             .any(|x| x.message.contains("valid token")),
         "{d}"
     );
-    // The burst triggered at request 21.
+    // The limiter lets 20 requests through.
     assert!(
         of(f, "probe.rate-limit")[0]
             .message
-            .contains("request 21 of 40"),
+            .contains("20 of 40 requests served"),
         "{d}"
     );
 
@@ -308,4 +308,19 @@ async fn rate_limit_without_headers_warns_and_not_ready_is_reported() {
         r[0].outcome == Outcome::Fail && r[0].message.contains("not ready"),
         "{d}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_text_catch_all_is_not_a_health_endpoint() {
+    // Every path answers 200 "ok" as text: /health is indistinguishable from a soft 404.
+    let app = axum::Router::new().fallback(|| async { "ok" });
+    let addr = serve(app).await;
+    let out = probe(addr, |o| o.behind_tls_proxy = true).await;
+    assert_eq!(
+        outcome(&out.findings, "probe.health"),
+        Outcome::Fail,
+        "{}",
+        dump(&out.findings)
+    );
+    assert_eq!(outcome(&out.findings, "probe.not-found"), Outcome::Fail);
 }
