@@ -61,6 +61,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Load test a URL: percentiles, error rate, throughput, thresholds (`golive load merge` combines runs).
     Load(cmd::load::Args),
+    /// Audit a running service over HTTP and TLS: health, HTTPS, TLS, security headers (Observatory grade), CORS, auth, errors, exposure, latency.
+    Probe(cmd::probe::Args),
     /// Run the smoke tests of a smoke.yaml (critical paths, multi-step flows).
     Smoke(cmd::smoke::Args),
 }
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => cmd::explain::run(a),
         Command::Init(a) => cmd::init::run(a),
         Command::Load(a) => cmd::load::run(a),
+        Command::Probe(a) => cmd::probe::run(a),
         Command::Smoke(a) => cmd::smoke::run(a),
     };
     match result {

@@ -15,6 +15,9 @@ pub struct Args {
     /// golive.toml to use (default: PATH/golive.toml when present).
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Probe the URL of `[probe.environments.NAME]` instead of `[probe] url`.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -28,10 +31,33 @@ pub fn run(args: Args) -> Result<u8> {
     }
     let mut config = super::load_config(&args.path, args.config.as_ref())?;
     args.out.apply_policy(&mut config);
-    let mut builder = ReportBuilder::new(super::repo_target(&args.path));
+    let probe = match &config.probe {
+        Some(pc) if pc.url.is_some() || args.env.is_some() => Some(super::probe::options(
+            &config,
+            args.env.as_deref(),
+            None,
+            &super::probe::ProbeFlags::default(),
+        )?),
+        _ => match &args.env {
+            Some(e) => {
+                return Err(crate::usage(format!(
+                    "--env {e}: golive.toml has no [probe] section (add [probe.environments.{e}] url = \"…\")"
+                )));
+            }
+            None => None,
+        },
+    };
+    let mut target = super::repo_target(&args.path);
+    target.url = probe.as_ref().map(|o| o.url.to_string());
+    let mut builder = ReportBuilder::new(target);
 
     // 1. Static audit: always.
     super::run_scan(&args.path, &config, &mut builder)?;
+
+    // The live probe, when [probe] names a URL (or --env picks one of its environments).
+    if let Some(opts) = &probe {
+        super::probe::run_into(opts, &mut builder)?;
+    }
 
     // Smoke tests, then the load test, when golive.toml configures them.
     if let Some(sc) = &config.smoke {

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod load;
+pub mod probe;
 pub mod smoke;
 
 use crate::usage;
