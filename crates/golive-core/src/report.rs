@@ -134,6 +134,10 @@ impl ReportBuilder {
         self.dynamic.insert(check.id.clone(), check);
         self
     }
+    /// The findings collected so far (the checklist links its mapped items to them).
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
     pub fn skipped(&mut self, s: Vec<Skipped>) -> &mut Self {
         self.skipped.extend(s);
         self

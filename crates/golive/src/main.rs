@@ -51,6 +51,9 @@ enum Command {
     Audit(cmd::audit::Args),
     /// Run every collector golive.toml configures (scan, and probe/smoke/load/checklist when set).
     Check(cmd::check::Args),
+    /// Import Markdown checklists, map items to checks, sign off manual items, export with evidence.
+    #[command(subcommand_required = true)]
+    Checklist(cmd::checklist::Args),
     /// List the check catalog.
     Checks(cmd::checks::Args),
     /// Compare two JSON reports: scores with deltas, fixed / new / still failing findings.
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Audit(a) => cmd::audit::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Checklist(a) => cmd::checklist::run(a),
         Command::Checks(a) => cmd::checks::run(a),
         Command::Diff(a) => cmd::diff::run(a),
         Command::Explain(a) => cmd::explain::run(a),

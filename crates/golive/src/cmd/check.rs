@@ -67,6 +67,9 @@ pub fn run(args: Args) -> Result<u8> {
         super::load::run_configured(&args.path, &lc, &config, &mut builder)?;
     }
 
+    // Imported checklist, last: its mapped items link to the findings of the collectors above.
+    super::checklist::add_to_report(&args.path, &config, &mut builder)?;
+
     let report = builder.build(Catalog::builtin(), &config);
     args.out.emit(&report, &config)
 }

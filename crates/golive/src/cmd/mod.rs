@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod checklist;
 pub mod checks;
 pub mod diff;
 pub mod explain;
