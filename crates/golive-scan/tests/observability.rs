@@ -215,3 +215,311 @@ fn route_only_in_tests_does_not_count() {
     );
     assert_eq!(o, Outcome::Fail);
 }
+
+// ---------------------------------------------------------------------------------------------
+// issue 3: metrics, error tracking, structured logs, debug prints, readiness
+
+const METRICS: &str = "observability.metrics";
+const ERRORS: &str = "observability.error-tracking";
+const LOGS: &str = "observability.structured-logging";
+const PRINTS: &str = "observability.debug-prints";
+const READY: &str = "observability.readiness-dependency";
+
+#[test]
+fn instrumented_service_passes() {
+    let fs = findings(&fixture("observability/node-instrumented"));
+    for id in [METRICS, ERRORS, LOGS, PRINTS, READY] {
+        assert_eq!(outcome(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+    assert_eq!(loc(of(&fs, READY)[0]), "src/server.js:17");
+    assert_eq!(loc(of(&fs, METRICS)[0]), "src/server.js:4");
+}
+
+#[test]
+fn bare_service_fails() {
+    let fs = findings(&fixture("observability/node-bare"));
+    assert_eq!(outcome(&fs, METRICS), Outcome::Fail);
+    assert_eq!(outcome(&fs, ERRORS), Outcome::Fail);
+    assert_eq!(
+        outcome(&fs, LOGS),
+        Outcome::Warn,
+        "winston without format.json"
+    );
+    assert_eq!(outcome(&fs, PRINTS), Outcome::Fail);
+    assert_eq!(loc(of(&fs, PRINTS)[0]), "src/server.js:14");
+    assert_eq!(
+        outcome(&fs, READY),
+        Outcome::Fail,
+        "static /health while pg is used"
+    );
+    assert_eq!(loc(of(&fs, READY)[0]), "src/server.js:9");
+}
+
+#[test]
+fn library_is_not_applicable_for_service_checks() {
+    let fs = findings(&fixture("health/rust-lib"));
+    for id in [METRICS, ERRORS, LOGS, READY] {
+        assert_eq!(outcome(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+    // debug prints apply to any production source: none here
+    assert_eq!(outcome(&fs, PRINTS), Outcome::Pass);
+    let fs = findings(&fixture("tests/no-stack"));
+    assert_eq!(outcome(&fs, PRINTS), Outcome::NotApplicable);
+}
+
+const FASTAPI: (&str, &str) = ("requirements.txt", "fastapi\n");
+const AXUM: (&str, &str) = (
+    "Cargo.toml",
+    "[package]\nname = \"x\"\n\n[dependencies]\naxum = \"0.7\"\n",
+);
+const GO: (&str, &str) = (
+    "go.mod",
+    "module x\n\nrequire github.com/go-chi/chi/v5 v5.0.12\n",
+);
+const EXPRESS: (&str, &str) = ("package.json", "{\"dependencies\":{\"express\":\"4\"}}\n");
+
+fn one(m: (&str, &str), path: &str, src: &str, id: &str) -> Outcome {
+    check(&[m, (path, src)], id).0
+}
+
+#[test]
+fn metrics_and_error_tracking_per_stack() {
+    for (m, path, src, id, want) in [
+        (
+            FASTAPI,
+            "app/main.py",
+            "from prometheus_client import Counter\n",
+            METRICS,
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/main.py",
+            "import sentry_sdk\nsentry_sdk.init(dsn=DSN)\n",
+            ERRORS,
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/main.py",
+            "# import sentry_sdk\n",
+            ERRORS,
+            Outcome::Fail,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "use metrics_exporter_prometheus::PrometheusBuilder;\n",
+            METRICS,
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "let _guard = sentry::init(sentry::ClientOptions::default());\n",
+            ERRORS,
+            Outcome::Pass,
+        ),
+        (
+            GO,
+            "main.go",
+            "import \"github.com/prometheus/client_golang/prometheus/promhttp\"\n",
+            METRICS,
+            Outcome::Pass,
+        ),
+        (
+            GO,
+            "main.go",
+            "import \"github.com/getsentry/sentry-go\"\n",
+            ERRORS,
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/otel.ts",
+            "import { NodeSDK } from '@opentelemetry/sdk-node';\n",
+            METRICS,
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "app.listen(3000);\n",
+            METRICS,
+            Outcome::Fail,
+        ),
+    ] {
+        assert_eq!(one(m, path, src, id), want, "{id} {path}: {src}");
+    }
+}
+
+#[test]
+fn structured_logging_per_stack() {
+    for (m, path, src, want) in [
+        (
+            FASTAPI,
+            "app/log.py",
+            "import structlog\nstructlog.configure(processors=[structlog.processors.JSONRenderer()])\n",
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/log.py",
+            "import structlog\nstructlog.configure(processors=[structlog.dev.ConsoleRenderer()])\n",
+            Outcome::Warn,
+        ),
+        (
+            FASTAPI,
+            "app/log.py",
+            "from pythonjsonlogger import jsonlogger\nh.setFormatter(jsonlogger.JsonFormatter())\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "tracing_subscriber::fmt()\n    .with_env_filter(filter)\n    .json()\n    .init();\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "tracing_subscriber::fmt().init();\n",
+            Outcome::Warn,
+        ),
+        (
+            GO,
+            "main.go",
+            "logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))\n",
+            Outcome::Pass,
+        ),
+        (
+            GO,
+            "main.go",
+            "logger := slog.New(slog.NewTextHandler(os.Stdout, nil))\n",
+            Outcome::Warn,
+        ),
+        (
+            GO,
+            "main.go",
+            "import \"github.com/rs/zerolog\"\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/log.js",
+            "const logger = winston.createLogger({ format: winston.format.json() });\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "const pino = require('pino');\n",
+            Outcome::Pass,
+        ),
+        (EXPRESS, "src/app.js", "app.listen(3000);\n", Outcome::Fail),
+    ] {
+        let (o, f) = check(&[m, (path, src)], LOGS);
+        assert_eq!(o, want, "{path}: {src}\n{f:#?}");
+    }
+}
+
+#[test]
+fn debug_prints_skip_tests_scripts_and_clis() {
+    for (path, src, want) in [
+        (
+            "app/service.py",
+            "def f():\n    print(\"debug\", x)\n",
+            Outcome::Fail,
+        ),
+        (
+            "app/service.py",
+            "logger.info(\"print(x)\")\n# print(x)\nfootprint(x)\n",
+            Outcome::Pass,
+        ),
+        (
+            "tests/test_service.py",
+            "print(1)\n",
+            Outcome::NotApplicable,
+        ),
+        ("scripts/migrate_data.py", "print('done')\n", Outcome::Pass),
+        ("app/cli.py", "print('usage')\n", Outcome::Pass),
+        (
+            "app/tool.py",
+            "import argparse\nprint('usage')\n",
+            Outcome::Pass,
+        ),
+        (
+            "src/handler.ts",
+            "console.log('user', user);\n",
+            Outcome::Fail,
+        ),
+        (
+            "src/handler.ts",
+            "console.error('failed', err);\n",
+            Outcome::Pass,
+        ),
+        (
+            "src/handler.test.ts",
+            "console.log('x');\n",
+            Outcome::NotApplicable,
+        ),
+        (
+            "vite.config.ts",
+            "console.log('building');\n",
+            Outcome::Pass,
+        ),
+        (
+            "src/lib.rs",
+            "pub fn f(x: u8) -> u8 { dbg!(x) }\n",
+            Outcome::Fail,
+        ),
+    ] {
+        let (o, f) = check(&[(path, src)], PRINTS);
+        assert_eq!(o, want, "{path}: {src}\n{f:#?}");
+    }
+}
+
+#[test]
+fn readiness_per_stack() {
+    for (m, path, src, want) in [
+        (
+            FASTAPI,
+            "app/main.py",
+            "from sqlalchemy import text\n@app.get(\"/readyz\")\ndef readyz(db=Depends(get_db)):\n    db.execute(text(\"SELECT 1\"))\n    return {}\n",
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/main.py",
+            "from sqlalchemy import text\n@app.get(\"/health\")\ndef health():\n    return {\"ok\": True}\n\n@app.get(\"/items\")\ndef items(db=Depends(get_db)):\n    return db.execute(text(\"SELECT * FROM items\")).all()\n",
+            Outcome::Fail,
+        ),
+        (
+            GO,
+            "main.go",
+            "import \"database/sql\"\n\nfunc readyz(w http.ResponseWriter, r *http.Request) {\n\tif err := db.PingContext(r.Context()); err != nil {\n\t\tw.WriteHeader(503)\n\t}\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "use sqlx::PgPool;\nasync fn health(State(pool): State<PgPool>) -> StatusCode {\n    match sqlx::query(\"SELECT 1\").execute(&pool).await { Ok(_) => StatusCode::OK, Err(_) => StatusCode::SERVICE_UNAVAILABLE }\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "app.get('/health', (req, res) => res.send('ok'));\n",
+            Outcome::NotApplicable,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "const redis = require('ioredis');\napp.get('/health', (req, res) => res.send('ok'));\n",
+            Outcome::Fail,
+        ),
+    ] {
+        let (o, f) = check(&[m, (path, src)], READY);
+        assert_eq!(o, want, "{path}: {src}\n{f:#?}");
+    }
+}

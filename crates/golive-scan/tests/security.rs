@@ -296,3 +296,375 @@ fn cors_in_tests_is_not_production() {
     );
     assert_eq!(o, Outcome::NotApplicable);
 }
+
+// ---------------------------------------------------------------------------------------------
+// issue 3: authentication, rate limiting, security headers, SQL injection
+
+const AUTH: &str = "security.auth";
+const RATE: &str = "security.rate-limit";
+const HEADERS: &str = "security.headers";
+const SQL: &str = "security.sql-injection";
+
+#[test]
+fn open_express_api_fails_every_check() {
+    let fs = findings(&fixture("security/express-open"));
+    for id in [AUTH, RATE, HEADERS, SQL] {
+        assert_eq!(outcome(&fs, id), Outcome::Fail, "{id}: {:#?}", of(&fs, id));
+    }
+    let sql: Vec<String> = of(&fs, SQL).into_iter().map(loc).collect();
+    assert_eq!(sql, vec!["src/server.js:9", "src/server.js:14"]);
+    assert!(of(&fs, SQL)[0].message.contains("req.params"));
+    assert_eq!(of(&fs, SQL)[0].severity, golive_core::Severity::Critical);
+}
+
+#[test]
+fn hardened_express_api_passes_every_check() {
+    let fs = findings(&fixture("security/express-hardened"));
+    for id in [AUTH, RATE, HEADERS, SQL] {
+        assert_eq!(outcome(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+    assert_eq!(loc(of(&fs, HEADERS)[0]), "src/server.js:2");
+    assert_eq!(loc(of(&fs, RATE)[0]), "src/server.js:3");
+}
+
+#[test]
+fn library_without_http_is_not_applicable() {
+    let fs = findings(&fixture("health/rust-lib"));
+    for id in [AUTH, RATE, HEADERS, SQL] {
+        assert_eq!(outcome(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+}
+
+/// The outcome of `id` for a one-file service (plus a manifest naming its framework).
+fn one(manifest: (&str, &str), path: &str, src: &str, id: &str) -> Outcome {
+    check(&[manifest, (path, src)], id).0
+}
+
+const FASTAPI: (&str, &str) = ("requirements.txt", "fastapi\nsqlalchemy\n");
+const DJANGO: (&str, &str) = ("requirements.txt", "django\n");
+const AXUM: (&str, &str) = (
+    "Cargo.toml",
+    "[package]\nname = \"x\"\n\n[dependencies]\naxum = \"0.7\"\n",
+);
+const GIN: (&str, &str) = (
+    "go.mod",
+    "module x\n\nrequire github.com/gin-gonic/gin v1.10.0\n",
+);
+const EXPRESS: (&str, &str) = ("package.json", "{\"dependencies\":{\"express\":\"4\"}}\n");
+
+#[test]
+fn authentication_per_stack() {
+    for (m, path, src, want) in [
+        (
+            FASTAPI,
+            "app/deps.py",
+            "from fastapi.security import HTTPBearer\nbearer = HTTPBearer()\n",
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/main.py",
+            "@app.get(\"/me\")\ndef me(user: User = Depends(get_current_user)):\n    return user\n",
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/main.py",
+            "@app.get(\"/items\")\ndef items(db: Session = Depends(get_db)):\n    return []\n",
+            Outcome::Fail,
+        ),
+        (
+            DJANGO,
+            "proj/settings.py",
+            "REST_FRAMEWORK = {\n    \"DEFAULT_PERMISSION_CLASSES\": [\"rest_framework.permissions.IsAuthenticated\"],\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            DJANGO,
+            "proj/settings.py",
+            "REST_FRAMEWORK = {\n    \"DEFAULT_PERMISSION_CLASSES\": [\"rest_framework.permissions.AllowAny\"],\n}\n",
+            Outcome::Fail,
+        ),
+        (
+            DJANGO,
+            "shop/views.py",
+            "from django.contrib.auth.decorators import login_required\n\n@login_required\ndef orders(request):\n    pass\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/auth.rs",
+            "#[async_trait]\nimpl<S: Send + Sync> FromRequestParts<S> for AuthUser {\n    type Rejection = StatusCode;\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "let app = Router::new().route(\"/x\", get(x)).layer(ValidateRequestHeaderLayer::bearer(&token));\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "let app = Router::new().route(\"/x\", get(x));\n",
+            Outcome::Fail,
+        ),
+        (
+            GIN,
+            "main.go",
+            "func AuthRequired() gin.HandlerFunc {\n\treturn func(c *gin.Context) {}\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            GIN,
+            "main.go",
+            "import \"github.com/golang-jwt/jwt/v5\"\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.ts",
+            "@Controller('orders')\n@UseGuards(AuthGuard('jwt'))\nexport class OrdersController {}\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "router.get('/orders', authenticateToken, listOrders);\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "router.get('/auth/login', login);\n// app.use(requireAuth)\n",
+            Outcome::Fail,
+        ),
+    ] {
+        assert_eq!(one(m, path, src, AUTH), want, "{path}: {src}");
+    }
+}
+
+#[test]
+fn rate_limiting_per_stack() {
+    for (m, path, src, want) in [
+        (
+            FASTAPI,
+            "app/main.py",
+            "from slowapi import Limiter\n",
+            Outcome::Pass,
+        ),
+        (
+            DJANGO,
+            "shop/views.py",
+            "from django_ratelimit.decorators import ratelimit\n",
+            Outcome::Pass,
+        ),
+        (
+            DJANGO,
+            "proj/settings.py",
+            "REST_FRAMEWORK = {\"DEFAULT_THROTTLE_RATES\": {\"anon\": \"100/day\"}}\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "use tower_governor::{GovernorLayer, governor::GovernorConfigBuilder};\n",
+            Outcome::Pass,
+        ),
+        (
+            GIN,
+            "main.go",
+            "import \"golang.org/x/time/rate\"\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.ts",
+            "import { ThrottlerModule } from '@nestjs/throttler';\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "k8s/ingress.yaml",
+            "metadata:\n  annotations:\n    nginx.ingress.kubernetes.io/limit-rps: \"20\"\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "deploy/nginx.conf",
+            "http {\n  limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "// const rateLimit = require('express-rate-limit');\n",
+            Outcome::Fail,
+        ),
+    ] {
+        assert_eq!(one(m, path, src, RATE), want, "{path}: {src}");
+    }
+}
+
+#[test]
+fn security_headers_per_stack() {
+    for (m, path, src, want) in [
+        (
+            DJANGO,
+            "proj/settings.py",
+            "MIDDLEWARE = [\n    \"django.middleware.security.SecurityMiddleware\",\n]\n",
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/main.py",
+            "import secure\nsecure_headers = secure.Secure()\n",
+            Outcome::Pass,
+        ),
+        (
+            GIN,
+            "main.go",
+            "import \"github.com/gin-contrib/secure\"\n",
+            Outcome::Pass,
+        ),
+        (
+            AXUM,
+            "src/main.rs",
+            "let app = app\n    .layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, v1))\n    .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, v2));\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "res.setHeader('X-Frame-Options', 'DENY');\n",
+            Outcome::Warn,
+        ),
+        (
+            EXPRESS,
+            "deploy/nginx.conf",
+            "add_header Strict-Transport-Security \"max-age=31536000\" always;\nadd_header Content-Security-Policy \"default-src 'self'\" always;\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "app.use(express.json());\n",
+            Outcome::Fail,
+        ),
+    ] {
+        assert_eq!(one(m, path, src, HEADERS), want, "{path}: {src}");
+    }
+}
+
+#[test]
+fn sql_injection_per_stack() {
+    for (m, path, src, want) in [
+        // Python
+        (
+            FASTAPI,
+            "app/db.py",
+            "def find(request):\n    cur.execute(f\"SELECT * FROM users WHERE name = '{request.args['name']}'\")\n",
+            Outcome::Fail,
+        ),
+        (
+            FASTAPI,
+            "app/db.py",
+            "def find(request):\n    q = \"SELECT * FROM users WHERE id = %s\" % request.GET[\"id\"]\n",
+            Outcome::Fail,
+        ),
+        (
+            FASTAPI,
+            "app/db.py",
+            "q = \"DELETE FROM carts WHERE id = {}\".format(request.form['id'])\n",
+            Outcome::Fail,
+        ),
+        (
+            FASTAPI,
+            "app/db.py",
+            "def find(name):\n    cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n",
+            Outcome::Warn,
+        ),
+        (
+            FASTAPI,
+            "app/db.py",
+            "import psycopg\ncur.execute(\"SELECT * FROM users WHERE id = %s\", (request.args[\"id\"],))\n",
+            Outcome::Pass,
+        ),
+        (
+            FASTAPI,
+            "app/db.py",
+            "# cur.execute(f\"SELECT * FROM t WHERE a = {request.args['a']}\")\nimport sqlalchemy\n",
+            Outcome::Pass,
+        ),
+        // JavaScript
+        (
+            EXPRESS,
+            "src/db.js",
+            "const { Pool } = require('pg');\nawait prisma.$queryRaw`SELECT * FROM users WHERE id = ${req.params.id}`;\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
+            "src/db.js",
+            "await prisma.$queryRawUnsafe(`SELECT * FROM users WHERE id = ${id}`);\n",
+            Outcome::Warn,
+        ),
+        (
+            EXPRESS,
+            "src/db.js",
+            "knex.raw(\"UPDATE users SET name = '\" + req.body.name + \"' WHERE id = 1\");\n",
+            Outcome::Fail,
+        ),
+        // Go
+        (
+            GIN,
+            "main.go",
+            "q := fmt.Sprintf(\"SELECT * FROM users WHERE id = %s\", c.Param(\"id\"))\n",
+            Outcome::Fail,
+        ),
+        (
+            GIN,
+            "main.go",
+            "import \"database/sql\"\nrow := db.QueryRow(\"SELECT name FROM users WHERE id = $1\", c.Param(\"id\"))\n",
+            Outcome::Pass,
+        ),
+        // Rust
+        (
+            AXUM,
+            "src/db.rs",
+            "let q = format!(\"SELECT * FROM users WHERE name = '{}'\", params.name);\n",
+            Outcome::Fail,
+        ),
+        (
+            AXUM,
+            "src/db.rs",
+            "sqlx::query(\"SELECT * FROM users WHERE id = $1\").bind(id).fetch_one(&pool).await?;\n",
+            Outcome::Pass,
+        ),
+        // no SQL at all
+        (
+            EXPRESS,
+            "src/app.js",
+            "const x = 1 + 2;\n",
+            Outcome::NotApplicable,
+        ),
+    ] {
+        let (o, f) = check(&[m, (path, src)], SQL);
+        assert_eq!(o, want, "{path}: {src}\n{f:#?}");
+    }
+}
+
+#[test]
+fn sql_in_tests_is_not_production() {
+    let (o, _) = check(
+        &[
+            EXPRESS,
+            (
+                "test/db.test.js",
+                "pool.query('SELECT * FROM t WHERE id = ' + req.params.id);\n",
+            ),
+        ],
+        SQL,
+    );
+    assert_eq!(o, Outcome::NotApplicable);
+}

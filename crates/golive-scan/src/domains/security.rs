@@ -693,8 +693,8 @@ static AUTH_SIGS: [Sig; 17] = [
     ),
     sig!(
         Some(Lang::Python),
-        false,
-        r"\b(?:DEFAULT_PERMISSION_CLASSES|permission_classes)\b[^\n]*?\b(?:IsAuthenticated\w*|IsAdminUser|DjangoModelPermissions\w*|DjangoObjectPermissions|TokenHasScope\w*|\w+Permission)\b",
+        true,
+        r"\b(?:DEFAULT_PERMISSION_CLASSES|permission_classes)\b[^\])]*?\b(?:IsAuthenticated\w*|IsAdminUser|DjangoModelPermissions\w*|DjangoObjectPermissions|TokenHasScope\w*|\w+Permission)\b",
         "DRF permission classes"
     ),
     sig!(
@@ -751,7 +751,7 @@ static RATE_SIGS: [Sig; 5] = [
     ),
     sig!(
         Some(Lang::Python),
-        false,
+        true,
         r"\b(?:from|import)\s+(?:slowapi|django_ratelimit|ratelimit|flask_limiter|fastapi_limiter)\b|\b(?:DEFAULT_THROTTLE_CLASSES|DEFAULT_THROTTLE_RATES|throttle_classes)\b",
         "rate limiter"
     ),
@@ -831,7 +831,7 @@ fn run_sigs(f: &CodeFile<'_>, lang: Lang, sigs: &[Sig], out: &mut Vec<Hit>) {
         }
         let text = if s.on_code { f.code } else { f.bare };
         if let Some(m) = s.re.find(text) {
-            let what = if s.on_code {
+            let what = if s.on_code && m.as_str().len() <= 48 {
                 format!(
                     "{} {}",
                     s.what,
