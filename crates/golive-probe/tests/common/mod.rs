@@ -567,8 +567,10 @@ http {{
         .arg(root)
         .arg("-c")
         .arg(&conf_path)
+        .arg("-e")
+        .arg(root.join("logs/error.log"))
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start nginx");
     // Wait (bounded) until it listens.
