@@ -133,7 +133,11 @@ fn bad_compose_fails_with_lines() {
 
     let db = service(&fs, "compose.hardcoded-password", "db");
     assert_eq!(db.outcome, Outcome::Fail);
-    assert_eq!(line(db), 10);
+    assert_eq!(line(db), 13);
+    let url = service(&fs, "compose.hardcoded-password", "web");
+    assert_eq!(url.outcome, Outcome::Fail, "a password inside DATABASE_URL");
+    assert_eq!(line(url), 7);
+    assert!(!format!("{:?}", url.evidence).contains("supersecret123"));
     assert!(!format!("{:?}", db.evidence).contains("supersecret123"));
     let cache = service(&fs, "compose.hardcoded-password", "cache");
     assert_eq!(cache.outcome, Outcome::Warn, "a literal fallback");

@@ -127,7 +127,9 @@ fn bad_dockerfile_fails_with_lines() {
         vec![9]
     );
     let secrets = at(&fs, "docker.secrets-in-env", df);
-    assert_eq!(lines(&secrets, Outcome::Fail), vec![11]);
+    // ENV DB_PASSWORD=… and a database URL with a password in it.
+    assert_eq!(lines(&secrets, Outcome::Fail), vec![11, 18]);
+    assert!(!format!("{:?}", secrets).contains("pgpass-123"));
     assert_eq!(lines(&secrets, Outcome::Warn), vec![12]);
     // The secret value is masked in the evidence.
     let shown = format!("{:?}", secrets[0].evidence);

@@ -205,11 +205,17 @@ fn bad_manifests_fail_where_they_should() {
     assert_eq!(backup[0].outcome, Outcome::Fail);
 
     let secrets = of(&fs, "k8s.env-secrets");
-    assert_eq!(secrets.len(), 1);
-    assert_eq!(secrets[0].outcome, Outcome::Fail);
+    assert_eq!(secrets.len(), 2, "{secrets:#?}");
+    assert!(secrets.iter().all(|f| f.outcome == Outcome::Fail));
     assert!(secrets[0].message.contains("DB_PASSWORD"));
-    let shown = format!("{:?}", secrets[0].evidence);
+    assert!(
+        secrets[1]
+            .message
+            .contains("URL with a literal password in CACHE_URL")
+    );
+    let shown = format!("{:?}", secrets);
     assert!(!shown.contains("s3cr3t-Pa55w0rd-prod"), "{shown}");
+    assert!(!shown.contains("r3dis-Pa55"), "{shown}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Docker Compose files (`compose.*`): they parse, every long-running service has a healthcheck
 //! and a restart policy, and no password is written into the file.
 
-use super::docker::{placeholder_value, secret_name};
+use super::docker::{placeholder_value, secret_name, url_password};
 use super::{finding_at, lowered_for};
 use golive_core::{Catalog, Evidence, Finding, Outcome, mask_secret};
 use serde_yaml::Value;
@@ -322,6 +322,19 @@ pub fn findings(
                 _ => {}
             }
             for (k, v) in pairs {
+                if url_password(&v).is_some() {
+                    out.push(at(
+                        "compose.hardcoded-password",
+                        Outcome::Fail,
+                        format!(
+                            "service `{name}`: {k} is a URL with a literal password: build it \
+                             from `${{…}}` variables kept out of the repository"
+                        ),
+                        line_after(&f.text, line, &k),
+                        &format!("{k}: {}", mask_secret(&v)),
+                    ));
+                    continue;
+                }
                 if !secret_name(&k) {
                     continue;
                 }

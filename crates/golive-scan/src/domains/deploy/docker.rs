@@ -985,6 +985,16 @@ pub fn secret_name(name: &str) -> bool {
     WORDS.iter().any(|w| u.contains(w)) && !NOT_SECRET.iter().any(|s| u.ends_with(s))
 }
 
+/// The password of a URL with credentials (`postgres://app:s3cret@db/app`), unless it is a
+/// placeholder or a variable reference (`$(DB_PASSWORD)`, `${DB_PASSWORD}`).
+pub fn url_password(v: &str) -> Option<&str> {
+    let (_, rest) = v.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!placeholder_value(password) && !password.contains('$')).then_some(password)
+}
+
 /// Whether a value is a placeholder or a reference rather than a literal secret.
 pub fn placeholder_value(v: &str) -> bool {
     let l = v.trim().to_ascii_lowercase();
@@ -1022,14 +1032,20 @@ fn secrets_in_env(a: &Analysed, out: &mut Vec<Finding>) {
         match ins.keyword.as_str() {
             "ENV" => {
                 for (k, v) in dockerfile::env_decls(&ins.args) {
-                    if secret_name(&k) && !placeholder_value(&v) {
+                    let in_url = url_password(&v).is_some();
+                    if (secret_name(&k) && !placeholder_value(&v)) || in_url {
                         any = true;
+                        let what = if in_url {
+                            "a URL with a literal password"
+                        } else {
+                            "a literal secret"
+                        };
                         out.push(finding_at(
                             cat(id),
                             Outcome::Fail,
                             format!(
-                                "ENV {k} holds a literal secret: it is stored in the image \
-                                 layers and visible with `docker inspect`"
+                                "ENV {k} holds {what}: it is stored in the image layers and \
+                                 visible with `docker inspect`"
                             ),
                             a.path(),
                             ins.line,

@@ -3,7 +3,7 @@
 //! Helm templates are skipped with a note), judged together with the Services, HPAs and
 //! PodDisruptionBudgets around them.
 
-use super::docker::{placeholder_value, secret_name};
+use super::docker::{placeholder_value, secret_name, url_password};
 use super::dockerfile::{ImageRef, Pin};
 use super::{finding_at, lowered_for};
 use crate::repo::{FileMeta, Repo};
@@ -1069,15 +1069,21 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
                 let (Some(name), Some(value)) = (s(e.get("name")), s(e.get("value"))) else {
                     continue;
                 };
-                if secret_name(&name) && !placeholder_value(&value) {
+                let in_url = url_password(&value).is_some();
+                if (secret_name(&name) && !placeholder_value(&value)) || in_url {
                     let line = line_of(w.obj.doc, &format!("name: {name}"));
+                    let what = if in_url {
+                        "a URL with a literal password in"
+                    } else {
+                        "the secret"
+                    };
                     push(
                         &mut out,
                         finding_at(
                             cat("k8s.env-secrets"),
                             Outcome::Fail,
                             format!(
-                                "container `{}` of {} has the secret {name} as a plain env \
+                                "container `{}` of {} has {what} {name} as a plain env \
                                  value: use `valueFrom.secretKeyRef`",
                                 c.name,
                                 w.obj.label()
