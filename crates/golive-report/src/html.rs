@@ -2,7 +2,9 @@
 //! a verdict badge, category bars as inline SVG, the findings table, the action plan and the
 //! suppressed findings. Every piece of report text is HTML-escaped.
 
-use crate::util::{needs_attention, score_text, severity_label, xml_escape as esc};
+use crate::util::{
+    needs_attention, primary_locator, score_text, severity_label, xml_escape as esc,
+};
 use golive_core::{Category, Decision, Evidence, Outcome, Report, Severity};
 use std::fmt::Write;
 
@@ -41,6 +43,8 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;backgrou
 .item.critical{border-color:var(--crit)}.item.high{border-color:var(--high)}.item.medium{border-color:var(--med)}.item.low{border-color:var(--low)}
 .item p{margin:4px 0}
 .muted{color:var(--muted)}
+td.check code{word-break:normal;white-space:nowrap}
+td.nowrap{white-space:nowrap}
 .notice{background:#fffbea;border:1px solid #f7e3a1;border-radius:8px;padding:8px 12px;margin:6px 0}
 footer{color:var(--muted);font-size:12px;margin-top:32px}
 svg text{font:12px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Arial,sans-serif}
@@ -102,7 +106,10 @@ fn category_svg(r: &Report) -> String {
             y + 4
         );
         if let Some(v) = score {
-            let fill = ((v.clamp(0.0, 100.0) / 100.0) * bar_w as f64).round();
+            // A failing category keeps a visible sliver, so 0 is not mistaken for n/a.
+            let fill = ((v.clamp(0.0, 100.0) / 100.0) * bar_w as f64)
+                .round()
+                .max(4.0);
             let _ = write!(
                 s,
                 "<rect x=\"{label_w}\" y=\"{}\" width=\"{fill}\" height=\"14\" rx=\"4\" fill=\"{}\"><title>{}: {}</title></rect>",
@@ -237,7 +244,7 @@ pub fn render(r: &Report, verbose: bool) -> String {
             };
             let _ = writeln!(
                 o,
-                "<tr><td><span class=\"sev {}\">{}</span></td><td><span class=\"out {}\">{}</span></td><td><code>{}</code></td><td>{}</td><td>{}{}</td></tr>",
+                "<tr><td><span class=\"sev {}\">{}</span></td><td><span class=\"out {}\">{}</span></td><td class=\"check\"><code>{}</code></td><td>{}</td><td>{}{}</td></tr>",
                 sev_class(f.severity),
                 severity_label(f.severity),
                 f.outcome.as_str(),
@@ -285,7 +292,7 @@ pub fn render(r: &Report, verbose: bool) -> String {
                     esc(&item.title),
                     esc(item.outcome.as_str()),
                     item.occurrences,
-                    esc(item.remediation.trim()),
+                    inline_code(item.remediation.trim()),
                     locs
                 );
             }
@@ -303,18 +310,16 @@ pub fn render(r: &Report, verbose: bool) -> String {
         );
         for f in &r.suppressed {
             let Some(s) = &f.suppressed else { continue };
-            let at = f
-                .evidence
-                .first()
-                .map(|e| format!("<code>{}</code>", esc(&e.locator())))
-                .unwrap_or_default();
+            let at = primary_locator(f)
+                .map(|l| format!("<code>{}</code>", esc(&l)))
+                .unwrap_or_else(|| "<span class=\"muted\">everywhere</span>".into());
             let by = match &s.location {
                 Some(l) => format!("{} <code>{}</code>", esc(&s.source), esc(l)),
                 None => esc(&s.source),
             };
             let _ = writeln!(
                 o,
-                "<tr><td><span class=\"sev {}\">{}</span></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><span class=\"sev {}\">{}</span></td><td class=\"check\"><code>{}</code></td><td>{}</td><td>{}</td><td class=\"check\">{}</td><td class=\"nowrap\">{}</td></tr>",
                 sev_class(f.severity),
                 severity_label(f.severity),
                 esc(&f.check),
@@ -376,6 +381,26 @@ pub fn render(r: &Report, verbose: bool) -> String {
         esc(&r.tool.version)
     );
     o
+}
+
+/// Escapes text and turns Markdown code spans (`like this`) into `<code>`.
+fn inline_code(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() < 3 || parts.len() % 2 == 0 {
+        // No span, or an unbalanced backtick: plain escaped text.
+        return esc(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", esc(p))
+            } else {
+                esc(p)
+            }
+        })
+        .collect()
 }
 
 fn capitalize(s: &str) -> String {

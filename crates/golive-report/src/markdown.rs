@@ -2,7 +2,8 @@
 //! gaps by severity with remediation and evidence, the action plan, suppressed items, notices.
 
 use crate::util::{
-    category_has_results, md_code, md_escape, needs_attention, score_text, severity_label,
+    category_has_results, md_code, md_escape, needs_attention, primary_locator, score_text,
+    severity_label,
 };
 use golive_core::{Category, Decision, Evidence, Finding, Outcome, Report, Severity};
 use std::fmt::Write;
@@ -223,11 +224,9 @@ pub fn render(r: &Report) -> String {
         );
         for f in &r.suppressed {
             let Some(s) = &f.suppressed else { continue };
-            let at = f
-                .evidence
-                .first()
-                .map(|e| md_code(&e.locator()))
-                .unwrap_or_else(|| "–".into());
+            let at = primary_locator(f)
+                .map(|l| md_code(&l))
+                .unwrap_or_else(|| "everywhere".into());
             let by = match &s.location {
                 Some(l) => format!("{} {}", md_escape(&s.source), md_code(l)),
                 None => md_escape(&s.source),

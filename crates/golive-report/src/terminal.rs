@@ -508,10 +508,8 @@ fn suppressed(o: &mut String, r: &Report, p: &Paint, width: usize) {
     );
     for f in &r.suppressed {
         let Some(s) = &f.suppressed else { continue };
-        let loc = f
-            .evidence
-            .first()
-            .map(|e| format!(" at {}", e.locator()))
+        let loc = crate::util::primary_locator(f)
+            .map(|l| format!(" at {l}"))
             .unwrap_or_default();
         let _ = writeln!(
             o,

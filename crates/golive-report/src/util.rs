@@ -1,6 +1,6 @@
 //! Small helpers shared by the renderers.
 
-use golive_core::{Category, CategoryScore, Outcome, Report, Severity};
+use golive_core::{Category, CategoryScore, Evidence, Finding, Outcome, Report, Severity};
 
 /// `87` or `n/a`.
 pub fn score_text(s: Option<f64>) -> String {
@@ -33,6 +33,23 @@ pub fn category_score(report: &Report, c: Category) -> Option<&CategoryScore> {
 /// Whether any result of a category exists (scored or not).
 pub fn category_has_results(report: &Report, c: Category) -> bool {
     report.results.iter().any(|r| r.category == c)
+}
+
+/// The locator of a finding's first piece of evidence that is a place (file, HTTP exchange,
+/// metric, command), leaving out free-text notes and sign-offs.
+pub fn primary_locator(f: &Finding) -> Option<String> {
+    f.evidence
+        .iter()
+        .find(|e| {
+            matches!(
+                e,
+                Evidence::File { .. }
+                    | Evidence::Http { .. }
+                    | Evidence::Metric { .. }
+                    | Evidence::Command { .. }
+            )
+        })
+        .map(Evidence::locator)
 }
 
 /// The short upper-case label of a severity.

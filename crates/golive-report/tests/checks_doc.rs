@@ -28,6 +28,10 @@ fn docs_checks_md_is_up_to_date() {
     }
     // Every catalog check has its section.
     for c in Catalog::builtin().iter() {
-        assert!(actual.contains(&format!("### `{}`", c.id)), "{} missing", c.id);
+        assert!(
+            actual.contains(&format!("### `{}`", c.id)),
+            "{} missing",
+            c.id
+        );
     }
 }

@@ -436,3 +436,11 @@ fn json_round_trips() {
     assert_eq!(back, report);
     assert_eq!(back.schema, "golive.report/v1");
 }
+
+#[test]
+fn html_turns_code_spans_into_code_and_still_escapes() {
+    let html = render(&failing_report(), Format::Html, &opts()).unwrap();
+    // The catalog's remediation for docker.non-root-user mentions `USER`.
+    assert!(html.contains("<code>USER"), "code spans rendered");
+    assert!(!html.contains("`USER"), "no raw backticks left around code");
+}
