@@ -386,7 +386,7 @@ pub fn render(r: &Report, verbose: bool) -> String {
 /// Escapes text and turns Markdown code spans (`like this`) into `<code>`.
 fn inline_code(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() < 3 || parts.len() % 2 == 0 {
+    if parts.len() < 3 || parts.len().is_multiple_of(2) {
         // No span, or an unbalanced backtick: plain escaped text.
         return esc(s);
     }
