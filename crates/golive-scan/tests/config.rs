@@ -280,3 +280,27 @@ fn malformed_and_non_utf8_settings_do_not_panic() {
     let f = audit(root);
     assert_eq!(outcome(&f, "config.django-debug"), Outcome::Fail);
 }
+
+#[test]
+fn settings_package_init_importing_base_is_judged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("shop/settings")).unwrap();
+    std::fs::write(root.join("manage.py"), "import django\n").unwrap();
+    std::fs::write(root.join("requirements.txt"), "Django==5.0.6\n").unwrap();
+    std::fs::write(
+        root.join("shop/settings/__init__.py"),
+        "from .base import *  # noqa\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("shop/settings/base.py"),
+        "DEBUG = True\nINSTALLED_APPS = []\nROOT_URLCONF = 'shop.urls'\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    let debug = of(&f, "config.django-debug");
+    assert_eq!(debug.len(), 1, "{debug:#?}");
+    assert_eq!(debug[0].outcome, Outcome::Fail);
+    assert!(has_location(&debug, "shop/settings/base.py", 1));
+}

@@ -521,10 +521,29 @@ impl SettingsSet {
                 .filter(|m| settings_env(&m.stem) == SettingsEnv::Prod)
                 .collect();
             if prod.is_empty() {
+                let base: Vec<&Settings> = ms
+                    .iter()
+                    .copied()
+                    .filter(|m| settings_env(&m.stem) == SettingsEnv::Base)
+                    .collect();
+                // `settings/__init__.py` doing `from .base import *` covers base.py: judge the
+                // importer only, not both
+                let imported: BTreeSet<&str> = base
+                    .iter()
+                    .flat_map(|m| {
+                        m.stmts
+                            .iter()
+                            .filter(|s| s.indent == 0)
+                            .filter_map(|s| py::star_import(&s.code))
+                            .filter_map(|i| self.find_module(m, i))
+                            .filter(|sub| sub.path != m.path)
+                            .map(|sub| sub.path.as_str())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
                 out.extend(
-                    ms.iter()
-                        .copied()
-                        .filter(|m| settings_env(&m.stem) == SettingsEnv::Base),
+                    base.into_iter()
+                        .filter(|m| !imported.contains(m.path.as_str())),
                 );
             } else {
                 out.extend(prod);
@@ -569,21 +588,46 @@ fn one_line(s: &str) -> String {
 
 // ───────────────────────────── env reads and validation ─────────────────────────────
 
-/// Needles that show code reading its configuration from the environment.
+/// Needles that show code reading its configuration from the environment, per language (one
+/// small automaton per file, so the scan stays at memchr speed on code that has none).
+const ENV_READ_JS: &[&str] = &["process.env", "import.meta.env", "Deno.env", "Bun.env"];
+const ENV_READ_PY: &[&str] = &[
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "environ.Env(",
+    "BaseSettings",
+    "from environs",
+    "from decouple",
+    "dynaconf",
+];
+const ENV_READ_RS: &[&str] = &[
+    "env::var",
+    "envy::",
+    "figment",
+    "Figment",
+    "config::Environment",
+];
+const ENV_READ_GO: &[&str] = &[
+    "os.Getenv",
+    "os.LookupEnv",
+    "viper.",
+    "envconfig.",
+    "env.Parse(",
+    "cleanenv.",
+];
+/// All of them, for messages.
 const ENV_READ: &[&str] = &[
     "process.env",
     "import.meta.env",
     "os.environ",
     "os.getenv",
     "env::var",
-    "env::var_os",
+    "envy",
+    "figment",
     "os.Getenv",
     "os.LookupEnv",
-    "Deno.env",
-    "Bun.env",
-    "environ.Env(",
-    "BaseSettings",
-    "envy::",
+    "viper",
     "envconfig",
 ];
 
@@ -624,14 +668,31 @@ struct EnvUse {
     schemas: Vec<(String, String, u32, String)>,
 }
 
-fn env_matchers() -> &'static (AhoCorasick, AhoCorasick) {
-    static M: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
-    M.get_or_init(|| {
-        (
-            AhoCorasick::new(ENV_READ).expect("static patterns"),
-            AhoCorasick::new(ENV_SCHEMA.iter().map(|s| s.1)).expect("static patterns"),
-        )
-    })
+fn env_matchers(path: &str) -> Option<(&'static AhoCorasick, &'static AhoCorasick)> {
+    static M: OnceLock<[AhoCorasick; 5]> = OnceLock::new();
+    let m = M.get_or_init(|| {
+        let ac = |p: &[&str]| {
+            AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(p)
+                .expect("static patterns")
+        };
+        [
+            ac(ENV_READ_JS),
+            ac(ENV_READ_PY),
+            ac(ENV_READ_RS),
+            ac(ENV_READ_GO),
+            ac(&ENV_SCHEMA.iter().map(|s| s.1).collect::<Vec<_>>()),
+        ]
+    });
+    let i = match crate::paths::language_of(path)? {
+        "javascript" | "typescript" => 0,
+        "python" => 1,
+        "rust" => 2,
+        "go" => 3,
+        _ => return None,
+    };
+    Some((&m[i], &m[4]))
 }
 
 // ───────────────────────────── the domain ─────────────────────────────
@@ -730,11 +791,19 @@ impl Domain for Config {
             "manage.py" | "wsgi.py" | "asgi.py"
         );
         if is_code(file.meta) && !boilerplate {
-            let (reads, schemas) = env_matchers();
+            let Some((reads, schemas)) = env_matchers(file.path()) else {
+                return;
+            };
             let first = reads.find(file.text);
             let mut found_schema = Vec::new();
             let mut seen = BTreeSet::new();
-            for m in schemas.find_iter(file.text) {
+            // schema libraries are used where the environment is read: only those files are
+            // searched for them
+            let schema_hits = match first {
+                Some(_) => schemas.find_iter(file.text).collect::<Vec<_>>(),
+                None => Vec::new(),
+            };
+            for m in schema_hits {
                 let (lib, _, needs_read) = ENV_SCHEMA[m.pattern().as_usize()];
                 if needs_read && first.is_none() {
                     continue;

@@ -370,6 +370,17 @@ struct SqlSchema {
     fks: Vec<ForeignKey>,
 }
 
+impl SqlSchema {
+    /// A dropped table: its definition, keys and indexes no longer exist.
+    fn forget(&mut self, table: &str) {
+        self.tables.retain(|t| t.name != table);
+        self.fks.retain(|f| f.table != table);
+        self.indexes.retain(|(t, _)| t != table);
+        self.pk_added.remove(table);
+        self.unique_added.remove(table);
+    }
+}
+
 /// Whether the dialect in use is PostgreSQL / MySQL (from manifests, Prisma, SQL syntax).
 #[derive(Debug, Default, Clone, Copy)]
 struct Dialect {
@@ -429,6 +440,9 @@ fn analyse_sql(
                 match obj {
                     "TABLE" => {
                         let name = qualified_name(st, skip_if_exists(st, 2)).map(|n| n.0);
+                        if let Some(n) = &name {
+                            schema.forget(n);
+                        }
                         if name.as_ref().is_some_and(|n| copied_from.contains(n)) {
                             push(
                                 HazardKind::Locking,
@@ -969,6 +983,9 @@ struct State {
     pool: Vec<(String, u32, String)>,
     db_code: Vec<(String, u32, String)>,
     flyway_conf: Vec<String>,
+    /// Schema created at start-up instead of by migrations (`synchronize: true`, `db push`,
+    /// `sync()`, `create_all()`): (path, line, snippet).
+    sync_hints: Vec<(String, u32, String)>,
 }
 
 #[derive(Default)]
@@ -1026,66 +1043,111 @@ const MANIFESTS: &[&str] = &[
     "gemfile",
 ];
 
-/// Needles showing a connection pool is configured explicitly.
-const POOL: &[&str] = &[
-    "new Pool(",
-    "createPool(",
-    "pool: {",
-    "pool:{",
-    "connectionLimit",
-    "connection_limit",
-    "poolSize",
-    "pool_size",
-    "max_overflow",
-    "CONN_MAX_AGE",
-    "conn_max_age",
-    "\"pool\":",
-    "create_pool(",
-    "psycopg_pool",
-    "ConnectionPool(",
-    "QueuePool",
-    "PoolOptions",
-    "max_connections(",
-    "r2d2::Pool",
-    "Pool::builder()",
-    "deadpool",
-    "bb8::Pool",
-    "SetMaxOpenConns(",
-    "pgxpool",
-    "DB_POOL",
-    "DATABASE_POOL",
-    "pool_max",
+/// Needle families: a pool configured explicitly, code that opens database connections, a
+/// schema created at start-up instead of by migrations.
+const POOL: u8 = 0;
+const DB_CODE: u8 = 1;
+const SYNC: u8 = 2;
+
+/// Needles per language (one small automaton per file keeps the scan at prefilter speed).
+const NEEDLES_JS: &[(&str, u8)] = &[
+    ("new Pool(", POOL),
+    ("createPool(", POOL),
+    ("pool: {", POOL),
+    ("pool:{", POOL),
+    ("connectionLimit", POOL),
+    ("connection_limit", POOL),
+    ("poolSize", POOL),
+    ("new PrismaClient", DB_CODE),
+    ("createConnection(", DB_CODE),
+    ("new DataSource(", DB_CODE),
+    ("knex(", DB_CODE),
+    ("new Sequelize(", DB_CODE),
+    ("mongoose.connect(", DB_CODE),
+    ("synchronize: true", SYNC),
+    ("synchronize:true", SYNC),
+    (".sync({", SYNC),
+];
+const NEEDLES_PY: &[(&str, u8)] = &[
+    ("pool_size", POOL),
+    ("max_overflow", POOL),
+    ("CONN_MAX_AGE", POOL),
+    ("conn_max_age", POOL),
+    ("\"pool\":", POOL),
+    ("create_pool(", POOL),
+    ("psycopg_pool", POOL),
+    ("ConnectionPool(", POOL),
+    ("QueuePool", POOL),
+    ("create_engine(", DB_CODE),
+    ("create_async_engine(", DB_CODE),
+    ("psycopg2.connect(", DB_CODE),
+    ("psycopg.connect(", DB_CODE),
+    ("asyncpg.connect(", DB_CODE),
+    ("DATABASES", DB_CODE),
+    ("create_all(", SYNC),
+];
+const NEEDLES_RS: &[(&str, u8)] = &[
+    ("PoolOptions", POOL),
+    ("max_connections(", POOL),
+    ("r2d2::Pool", POOL),
+    ("Pool::builder()", POOL),
+    ("deadpool", POOL),
+    ("bb8::Pool", POOL),
+    ("PgPool::connect", DB_CODE),
+    ("MySqlPool::connect", DB_CODE),
+    ("SqlitePool::connect", DB_CODE),
+    ("PgConnection::establish", DB_CODE),
+    ("MysqlConnection::establish", DB_CODE),
+];
+const NEEDLES_GO: &[(&str, u8)] = &[
+    ("SetMaxOpenConns(", POOL),
+    ("pgxpool", POOL),
+    ("sql.Open(", DB_CODE),
+    ("gorm.Open(", DB_CODE),
+    ("pgx.Connect(", DB_CODE),
+    ("AutoMigrate(", SYNC),
+];
+/// Configuration files (.env templates, YAML/TOML/JSON config, schema.prisma, package.json).
+const NEEDLES_CONFIG: &[(&str, u8)] = &[
+    ("connection_limit", POOL),
+    ("connectionLimit", POOL),
+    ("pool_size", POOL),
+    ("pool:", POOL),
+    ("\"pool\":", POOL),
+    ("DB_POOL", POOL),
+    ("DATABASE_POOL", POOL),
+    ("pool_max", POOL),
+    ("max_connections", POOL),
+    ("CONN_MAX_AGE", POOL),
+    ("prisma db push", SYNC),
 ];
 
-/// Needles showing the code opens database connections.
-const DB_CODE: &[&str] = &[
-    "new PrismaClient",
-    "createConnection(",
-    "new DataSource(",
-    "knex(",
-    "new Sequelize(",
-    "create_engine(",
-    "create_async_engine(",
-    "psycopg2.connect(",
-    "asyncpg.connect(",
-    "PgPool::connect",
-    "MySqlPool::connect",
-    "PgConnection::establish",
-    "sql.Open(",
-    "gorm.Open(",
-    "pgx.Connect(",
-    "DATABASES",
-    "mongoose.connect(",
-];
-
-fn matchers() -> &'static (AhoCorasick, AhoCorasick) {
-    static M: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
-    M.get_or_init(|| {
-        (
-            AhoCorasick::new(POOL).expect("static patterns"),
-            AhoCorasick::new(DB_CODE).expect("static patterns"),
-        )
-    })
+/// The automaton and needle table for a file.
+fn matcher(path: &str) -> (&'static AhoCorasick, &'static [(&'static str, u8)]) {
+    static M: OnceLock<[AhoCorasick; 5]> = OnceLock::new();
+    const TABLES: [&[(&str, u8)]; 5] = [
+        NEEDLES_JS,
+        NEEDLES_PY,
+        NEEDLES_RS,
+        NEEDLES_GO,
+        NEEDLES_CONFIG,
+    ];
+    let m = M.get_or_init(|| {
+        TABLES.map(|t| {
+            AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(t.iter().map(|n| n.0))
+                .expect("static patterns")
+        })
+    });
+    let i = match crate::paths::language_of(path) {
+        Some("javascript" | "typescript") => 0,
+        Some("python") => 1,
+        Some("rust") => 2,
+        Some("go") => 3,
+        _ => 4,
+    };
+    (&m[i], TABLES[i])
 }
 
 fn is_pool_config_file(f: &FileMeta) -> bool {
@@ -1241,24 +1303,31 @@ impl Domain for Db {
                     .push((path.clone(), file.line_col(m.start()).0));
             }
         }
-        if (crate::paths::language_of(&path).is_some() && !f.is_test()) || is_pool_config_file(f) {
-            let (pool, dbc) = matchers();
-            if let Some(m) = pool.find(file.text) {
+        let code = crate::paths::language_of(&path).is_some() && !f.is_test();
+        if code || is_pool_config_file(f) || n == "package.json" {
+            // one pass for the three needle families; first hit of each kept
+            let (ac, table) = matcher(&path);
+            let mut seen = [false; 3];
+            for m in ac.find_iter(file.text) {
+                let family = table[m.pattern().as_usize()].1 as usize;
+                if seen[family] || (family == POOL as usize && n == "package.json") {
+                    continue;
+                }
+                seen[family] = true;
                 let (l, _) = file.line_col(m.start());
-                local
-                    .pool
-                    .push((path.clone(), l, file.line_at(m.start()).to_string()));
-            }
-            if crate::paths::language_of(&path).is_some()
-                && let Some(m) = dbc.find(file.text)
-            {
-                let (l, _) = file.line_col(m.start());
-                local
-                    .db_code
-                    .push((path.clone(), l, file.line_at(m.start()).to_string()));
+                let hit = (path.clone(), l, file.line_at(m.start()).to_string());
+                match family as u8 {
+                    POOL => local.pool.push(hit),
+                    DB_CODE => local.db_code.push(hit),
+                    _ => local.sync_hints.push(hit),
+                }
+                if seen.iter().all(|x| *x) {
+                    break;
+                }
             }
         }
         if let Ok(mut s) = self.state.lock() {
+            s.sync_hints.extend(local.sync_hints);
             s.migrations.extend(local.migrations);
             s.sql.extend(local.sql);
             s.hazards.extend(local.hazards);
@@ -1281,6 +1350,7 @@ impl Domain for Db {
         st.pool.sort();
         st.db_code.sort();
         st.django_models.sort();
+        st.sync_hints.sort();
 
         let dialect = dialect(&st);
         let mut schema = SqlSchema::default();
@@ -1352,8 +1422,42 @@ fn code_hazards(
     });
     let text = file.text;
     let path = file.path();
-    let test = file.meta.is_test();
-    let _ = test;
+    // tables created by this migration: changes to them lock nothing that holds data
+    static CREATED: OnceLock<regex::Regex> = OnceLock::new();
+    let created_re = CREATED.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:op\.create_table|migrations\.CreateModel|\.createTable)\(\s*(?:name\s*=\s*)?["'`]([^"'`]+)["'`]"#,
+        )
+        .expect("static regex")
+    });
+    let mut created: BTreeSet<String> = BTreeSet::new();
+    for (s, e) in ups {
+        let body = &text[*s..(*e).min(text.len())];
+        for c in created_re.captures_iter(body) {
+            if let (Some(all), Some(n)) = (c.get(0), c.get(1))
+                && mask[*s + all.start()]
+            {
+                created.insert(n.as_str().to_ascii_lowercase());
+            }
+        }
+    }
+    static MODEL: OnceLock<regex::Regex> = OnceLock::new();
+    let model_re = MODEL.get_or_init(|| {
+        regex::Regex::new(r#"model_name\s*=\s*["']([^"']+)["']"#).expect("static regex")
+    });
+    let new_table = |name: &str, args: &str| -> bool {
+        let lits = literals(args);
+        let table = match name {
+            "create_index" => lits.get(1).cloned(),
+            "add_column" | "alter_column" => lits.first().cloned(),
+            "AddIndex" => model_re
+                .captures(args)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string()),
+            _ => None,
+        };
+        table.is_some_and(|t| created.contains(&t.to_ascii_lowercase()))
+    };
     for (s, e) in ups {
         let (s, e) = (*s, (*e).min(text.len()));
         for m in re.captures_iter(&text[s..e]) {
@@ -1382,6 +1486,9 @@ fn code_hazards(
                     pg_only: false,
                 })
             };
+            if new_table(name, args) {
+                continue;
+            }
             match name {
                 "RemoveField" | "drop_column" | "dropColumn" | "dropColumns" | "removeColumn" => {
                     push(HazardKind::Destructive, "drops a column")
@@ -1709,6 +1816,9 @@ fn migrations_exist(_repo: &Repo, st: &State, orms: &[Orm], out: &mut Vec<Findin
                 format!("{} is used but no migration files were found", orm.name),
             )
             .with_evidence(orm.evidence.clone());
+            for (p, l, snip) in st.sync_hints.iter().take(2) {
+                f = f.with_evidence(Evidence::at_with_snippet(p, *l, 1, snip));
+            }
             if orm.name == "SQLAlchemy" {
                 f = f.with_evidence(Evidence::note("SQLAlchemy without Alembic: the schema is created by `create_all()`, which never alters an existing table"));
             }

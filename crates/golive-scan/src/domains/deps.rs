@@ -12,7 +12,7 @@ use super::config::{GitView, git_ls_files};
 use crate::repo::{FileMeta, Repo, SourceFile};
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use serde::Deserialize as _;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
 /// A package manifest and what it needs.
@@ -321,18 +321,36 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// (directory, lower-case file name) → path, for lockfile lookups.
+type FileIndex = HashMap<(String, String), String>;
+
+fn file_index(repo: &Repo) -> FileIndex {
+    repo.files
+        .iter()
+        .filter(|f| {
+            ALL_LOCKS.contains(&f.lower_name().as_str())
+                || f.lower_name() == "constraints.txt"
+                || f.lower_name() == "requirements.txt"
+        })
+        .map(|f| {
+            (
+                (dir_of(&f.path).to_string(), f.lower_name()),
+                f.path.clone(),
+            )
+        })
+        .collect()
+}
+
 /// The first lockfile (actual path in the tree) covering a manifest, searching its directory and
 /// the ancestors.
-fn find_lock(repo: &Repo, m: &Manifest) -> Option<String> {
+fn find_lock(index: &FileIndex, m: &Manifest) -> Option<String> {
     let mut dir = dir_of(&m.path).to_string();
     loop {
         for lock in m.locks {
-            let found = repo
-                .files
-                .iter()
-                .find(|f| dir_of(&f.path) == dir && f.lower_name() == *lock && f.path != m.path);
-            if let Some(f) = found {
-                return Some(f.path.clone());
+            if let Some(p) = index.get(&(dir.clone(), lock.to_string()))
+                && p != &m.path
+            {
+                return Some(p.clone());
             }
         }
         if dir.is_empty() {
@@ -386,6 +404,7 @@ fn lockfiles(repo: &Repo, st: &State, out: &mut Vec<Finding>) {
     specs.extend(st.manifests.iter().map(|m| format!(":(literal){}", m.path)));
     let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
     let git = git_ls_files(&repo.root, &spec_refs);
+    let index = file_index(repo);
     let mut judged = 0;
     let mut ok = Vec::new();
     for m in &st.manifests {
@@ -399,7 +418,7 @@ fn lockfiles(repo: &Repo, st: &State, out: &mut Vec<Finding>) {
         }
         judged += 1;
         if m.ecosystem == "pip" && m.path.to_ascii_lowercase().ends_with(".txt") {
-            let lock = find_lock(repo, m);
+            let lock = find_lock(&index, m);
             if let Some(l) = lock {
                 ok.push(Evidence::file(&l));
                 continue;
@@ -420,7 +439,7 @@ fn lockfiles(repo: &Repo, st: &State, out: &mut Vec<Finding>) {
             out.push(f);
             continue;
         }
-        match find_lock(repo, m) {
+        match find_lock(&index, m) {
             Some(lock) => {
                 if let GitView::Tracked(t) = &git {
                     // only when the manifest itself is committed: a project not added to git

@@ -234,7 +234,9 @@ const HTTP_FRAMEWORKS: &[&str] = &[
 fn api_matcher() -> &'static aho_corasick::AhoCorasick {
     static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     M.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(API_DOC_NEEDLES.iter().map(|n| n.0))
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(API_DOC_NEEDLES.iter().map(|n| n.0))
             .expect("static patterns")
     })
 }
@@ -331,9 +333,8 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
         n.as_str(),
         "package.json" | "cargo.toml" | "go.mod" | "pyproject.toml" | "pipfile"
     ) || (n.starts_with("requirements") && n.ends_with(".txt"));
-    if (code || manifest)
-        && let Some(m) = api_matcher().find(file.text)
-    {
+    // API documentation libraries are dependencies: the manifests name them
+    if manifest && let Some(m) = api_matcher().find(file.text) {
         let (line, _) = file.line_col(m.start());
         local.api.push((
             path.clone(),

@@ -9,7 +9,7 @@
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::AhoCorasick;
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use std::sync::{Mutex, OnceLock};
 
@@ -37,9 +37,9 @@ const BACKUP: &[&str] = &[
     "aws_backup_plan",
     "azurerm_backup_policy",
     "geo_redundant_backup_enabled",
-    "kind: scheduledbackup",
-    "barmanobjectstore",
-    "enablelogicalbackup",
+    "kind: ScheduledBackup",
+    "barmanObjectStore",
+    "enableLogicalBackup",
     "postgres-backup",
     "pg-backup",
     "mysql-backup",
@@ -78,6 +78,9 @@ const DB_USE: &[&str] = &[
     "sqlalchemy",
     "pymongo",
     "django",
+    "Django",
+    "SQLAlchemy",
+    "PyMySQL",
     "tokio-postgres",
     "sqlx",
     "diesel",
@@ -92,19 +95,19 @@ const DB_USE: &[&str] = &[
     "aws_rds_cluster",
     "google_sql_database_instance",
     "azurerm_postgresql",
-    "kind: cluster\napiversion: postgresql.cnpg.io",
+    "postgresql.cnpg.io",
 ];
 
-fn ac(patterns: &[&str]) -> AhoCorasick {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build(patterns)
-        .expect("static patterns")
-}
-
-fn matchers() -> &'static (AhoCorasick, AhoCorasick) {
-    static M: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
-    M.get_or_init(|| (ac(BACKUP), ac(DB_USE)))
+/// BACKUP then DB_USE in one automaton, case-sensitive (so that it keeps its fast prefilter);
+/// the needles are written the way they appear in scripts, manifests and manifests' YAML.
+fn matcher() -> &'static AhoCorasick {
+    static M: OnceLock<AhoCorasick> = OnceLock::new();
+    M.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(BACKUP.iter().chain(DB_USE))
+            .expect("static patterns")
+    })
 }
 
 /// Topic words, matched on lower-case file names (`-`/`_` as separators) and headings.
@@ -179,32 +182,46 @@ fn is_doc_file(f: &FileMeta) -> bool {
     ) || (f.is_doc() && f.ext().is_none())
 }
 
+/// Files that can automate a backup or declare a database: scripts, YAML (Kubernetes, Compose,
+/// CI), infrastructure code, task runners. Application source counts only under script-like
+/// directories (`scripts/`, `bin/`, `ops/`, `deploy/`, `infra/`, `tools/`) or with "backup" in
+/// its name: the database driver of application code is already named by its manifest.
 fn is_ops_code(f: &FileMeta) -> bool {
     let n = f.lower_name();
     let ext = f.ext().map(|e| e.to_ascii_lowercase());
+    let script_dir = f.path.split('/').rev().skip(1).any(|c| {
+        matches!(
+            c,
+            "scripts"
+                | "script"
+                | "bin"
+                | "ops"
+                | "deploy"
+                | "infra"
+                | "tools"
+                | "cron"
+                | "backup"
+                | "backups"
+        )
+    });
     matches!(
         ext.as_deref(),
-        Some(
-            "sh" | "bash"
-                | "yml"
-                | "yaml"
-                | "tf"
-                | "hcl"
-                | "py"
-                | "js"
-                | "ts"
-                | "go"
-                | "rs"
-                | "json"
-                | "toml"
-                | "ps1"
-                | "mjs"
-        )
+        Some("sh" | "bash" | "yml" | "yaml" | "tf" | "hcl" | "ps1" | "cron")
     ) || matches!(
         n.as_str(),
-        "makefile" | "justfile" | "procfile" | "crontab" | "dockerfile" | "jenkinsfile"
+        "makefile"
+            | "justfile"
+            | "procfile"
+            | "crontab"
+            | "jenkinsfile"
+            | "fly.toml"
+            | "render.yaml"
     ) || n.starts_with("dockerfile")
-        || n.ends_with(".cron")
+        || ((script_dir || n.contains("backup"))
+            && matches!(
+                ext.as_deref(),
+                Some("py" | "js" | "ts" | "mjs" | "go" | "rb")
+            ))
 }
 
 fn is_manifest(n: &str) -> bool {
@@ -287,37 +304,43 @@ impl Domain for Ops {
             }
             local.docs.push(d);
         } else {
-            let (backup, dbuse) = matchers();
-            if is_ops_code(f) && !f.is_test() {
-                if let Some(m) = backup.find(file.text) {
-                    let (line, _) = file.line_col(m.start());
-                    let snippet = file.line_at(m.start()).to_string();
-                    // `backup_retention_period = 0` turns managed backups off
-                    let off = {
-                        let s = snippet.to_ascii_lowercase().replace(' ', "");
-                        (s.contains("backup_retention_period=0")
-                            || s.contains("backup_retention_days=0"))
-                            && !s.contains("=0.")
-                    };
-                    local.backups.push((f.path.clone(), line, snippet, !off));
+            let ops_code = is_ops_code(f) && !f.is_test();
+            let mut seen_backup = !ops_code;
+            let mut seen_db = false;
+            for m in matcher().find_iter(file.text) {
+                let backup = m.pattern().as_usize() < BACKUP.len();
+                if (backup && seen_backup) || (!backup && seen_db) {
+                    continue;
                 }
-                if f.lower_name().contains("backup")
-                    && (file.text.contains("kind: CronJob") || f.ext() == Some("sh"))
-                    && local.backups.is_empty()
-                {
-                    local.backups.push((
-                        f.path.clone(),
-                        1,
-                        crate::repo::line_at(file.text, 0).to_string(),
-                        true,
-                    ));
+                let (line, _) = file.line_col(m.start());
+                let snippet = file.line_at(m.start()).to_string();
+                if backup {
+                    seen_backup = true;
+                    // `backup_retention_period = 0` turns managed backups off
+                    let s = snippet.to_ascii_lowercase().replace(' ', "");
+                    let off = (s.contains("backup_retention_period=0")
+                        || s.contains("backup_retention_days=0"))
+                        && !s.contains("=0.");
+                    local.backups.push((f.path.clone(), line, snippet, !off));
+                } else {
+                    seen_db = true;
+                    local.db_use.push((f.path.clone(), line, snippet));
+                }
+                if seen_backup && seen_db {
+                    break;
                 }
             }
-            if let Some(m) = dbuse.find(file.text) {
-                let (line, _) = file.line_col(m.start());
-                local
-                    .db_use
-                    .push((f.path.clone(), line, file.line_at(m.start()).to_string()));
+            if ops_code
+                && local.backups.is_empty()
+                && f.lower_name().contains("backup")
+                && (file.text.contains("kind: CronJob") || f.ext() == Some("sh"))
+            {
+                local.backups.push((
+                    f.path.clone(),
+                    1,
+                    crate::repo::line_at(file.text, 0).to_string(),
+                    true,
+                ));
             }
         }
         if let Ok(mut s) = self.state.lock() {
@@ -331,7 +354,10 @@ impl Domain for Ops {
         let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         st.docs.sort_by(|a, b| a.path.cmp(&b.path));
         st.backups.sort();
-        st.db_use.sort();
+        // manifests and code before CI files (`.github/…`) as the evidence of a database
+        st.db_use.sort_by(|a, b| {
+            (a.0.starts_with('.'), &a.0, a.1).cmp(&(b.0.starts_with('.'), &b.0, b.1))
+        });
         let mut out = Vec::new();
         backups(repo, &st, &mut out);
         documents(repo, &st, &mut out);
