@@ -1412,10 +1412,7 @@ async fn errors(ctx: &Arc<Ctx>, page: &Exchange) -> Vec<Finding> {
     if leaks == 0 {
         // JSON APIs should answer errors in JSON.
         let json_api = page.is_json();
-        let html_errors: Vec<&Exchange> = seen
-            .iter()
-            .filter(|e| e.is_html() && e.status != 404 || (e.is_html() && json_api))
-            .collect();
+        let html_errors: Vec<&Exchange> = seen.iter().filter(|e| e.is_html()).collect();
         if json_api && !html_errors.is_empty() {
             let ex = html_errors[0];
             out.push(

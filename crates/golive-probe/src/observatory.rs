@@ -362,6 +362,10 @@ pub fn parse_set_cookie(v: &str) -> Option<Cookie> {
 /// A session cookie by name (what Observatory and most frameworks call them).
 pub fn is_session_cookie(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
+    // Anti-CSRF tokens are read by scripts on purpose: not session cookies.
+    if is_csrf_cookie(&n) {
+        return false;
+    }
     [
         "session", "sess", "sid", "auth", "token", "jwt", "login", "remember",
     ]
@@ -1049,5 +1053,207 @@ mod tests {
         assert!(c.secure && c.http_only && c.same_site.as_deref() == Some("lax"));
         assert!(is_session_cookie("sessionid"));
         assert!(!is_session_cookie("theme"));
+    }
+}
+
+#[cfg(test)]
+mod grading {
+    use super::*;
+    use crate::client::Exchange;
+
+    fn page(https: bool, headers: &[(&str, &str)], body: &str) -> Exchange {
+        let mut map = http::HeaderMap::new();
+        for (n, v) in headers {
+            map.append(
+                http::HeaderName::from_bytes(n.as_bytes()).expect("name"),
+                http::HeaderValue::from_str(v).expect("value"),
+            );
+        }
+        Exchange {
+            method: http::Method::GET,
+            url: url::Url::parse(if https {
+                "https://shop.example/"
+            } else {
+                "http://shop.example/"
+            })
+            .expect("url"),
+            status: 200,
+            headers: map,
+            request_headers: Vec::new(),
+            body: bytes::Bytes::from(body.to_string()),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    fn result_of(o: &Observatory, name: &str) -> (&'static str, i32) {
+        let t = o.tests.iter().find(|t| t.name == name).expect("test");
+        (t.result, t.modifier)
+    }
+
+    fn grade_page(p: &Exchange) -> Observatory {
+        grade(&Input {
+            page: p,
+            https: p.url.scheme() == "https",
+            behind_tls_proxy: false,
+            redirection: None,
+            cors: None,
+        })
+    }
+
+    #[test]
+    fn each_result_and_its_modifier() {
+        let p = page(
+            true,
+            &[
+                (
+                    "content-security-policy",
+                    "default-src 'self'; script-src 'self' 'unsafe-eval'",
+                ),
+                ("strict-transport-security", "max-age=86400"),
+                ("set-cookie", "sessionid=1; Secure; SameSite=Lax"),
+                ("referrer-policy", "unsafe-url"),
+                ("x-frame-options", "ALLOWALL"),
+                ("x-content-type-options", "sniff"),
+                ("cross-origin-resource-policy", "everyone"),
+                ("content-type", "text/html"),
+            ],
+            r#"<script src="https://cdn.example.net/lib.js"></script>"#,
+        );
+        let o = grade_page(&p);
+        assert_eq!(
+            result_of(&o, "content-security-policy"),
+            ("csp-implemented-with-unsafe-eval", -10)
+        );
+        assert_eq!(
+            result_of(&o, "strict-transport-security"),
+            ("hsts-implemented-max-age-less-than-six-months", -10)
+        );
+        assert_eq!(
+            result_of(&o, "cookies"),
+            ("cookies-session-without-httponly-flag", -30)
+        );
+        assert_eq!(
+            result_of(&o, "referrer-policy"),
+            ("referrer-policy-unsafe", -5)
+        );
+        assert_eq!(
+            result_of(&o, "x-frame-options"),
+            ("x-frame-options-header-invalid", -20)
+        );
+        assert_eq!(
+            result_of(&o, "x-content-type-options"),
+            ("x-content-type-options-header-invalid", -5)
+        );
+        assert_eq!(
+            result_of(&o, "cross-origin-resource-policy"),
+            ("corp-header-invalid", -5)
+        );
+        assert_eq!(
+            result_of(&o, "subresource-integrity"),
+            (
+                "sri-not-implemented-but-external-scripts-loaded-securely",
+                -5
+            )
+        );
+        // 100 - 10 - 10 - 30 - 5 - 20 - 5 - 5 - 5 = 10; no bonus below 90.
+        assert_eq!(o.score, 10);
+        assert_eq!(o.grade, "F");
+    }
+
+    #[test]
+    fn cookies_protected_by_hsts_and_csrf_tokens() {
+        let p = page(
+            true,
+            &[
+                ("strict-transport-security", "max-age=31536000"),
+                ("set-cookie", "theme=dark; SameSite=Lax"),
+                ("set-cookie", "csrftoken=abc; Secure"),
+            ],
+            "",
+        );
+        let o = grade_page(&p);
+        // The worst of: theme without Secure under HSTS (-5), csrf without SameSite (-20).
+        assert_eq!(
+            result_of(&o, "cookies"),
+            ("cookies-anticsrf-without-samesite-flag", -20)
+        );
+        let p = page(false, &[("set-cookie", "sid=1; HttpOnly")], "");
+        assert_eq!(
+            result_of(&grade_page(&p), "cookies"),
+            ("cookies-session-without-secure-flag", -40)
+        );
+    }
+
+    #[test]
+    fn csp_variants() {
+        let csp = |v: &str| {
+            let p = page(true, &[("content-security-policy", v)], "");
+            result_of(&grade_page(&p), "content-security-policy")
+        };
+        assert_eq!(
+            csp("default-src 'none'"),
+            ("csp-implemented-with-no-unsafe-default-src-none", 10)
+        );
+        assert_eq!(
+            csp("default-src 'self'"),
+            ("csp-implemented-with-no-unsafe", 5)
+        );
+        assert_eq!(
+            csp("default-src 'self'; script-src 'self' 'unsafe-inline'").0,
+            "csp-implemented-with-unsafe-inline"
+        );
+        assert_eq!(
+            csp("default-src 'self'; script-src 'self' 'unsafe-inline' 'nonce-abc'").0,
+            "csp-implemented-with-no-unsafe"
+        );
+        assert_eq!(
+            csp("img-src 'self'").0,
+            "csp-implemented-with-unsafe-inline"
+        );
+        assert_eq!(
+            csp("default-src https:").0,
+            "csp-implemented-with-unsafe-inline"
+        );
+        assert_eq!(
+            csp("default-src 'self'; style-src 'self' 'unsafe-inline'").1,
+            0
+        );
+        assert_eq!(csp("default-src 'self'; img-src http://img.example").1, -10);
+        assert_eq!(
+            csp("default-src 'self'; connect-src http://api.example").1,
+            -20
+        );
+        assert_eq!(csp("bad$directive x").0, "csp-header-invalid");
+    }
+
+    #[test]
+    fn sri_variants() {
+        let sri = |html: &str| {
+            let p = page(true, &[("content-type", "text/html")], html);
+            result_of(&grade_page(&p), "subresource-integrity")
+        };
+        assert_eq!(
+            sri(r#"<script src="http://cdn.example.net/a.js"></script>"#).1,
+            -50
+        );
+        assert_eq!(
+            sri(r#"<script src="//cdn.example.net/a.js" integrity="sha384-x"></script>"#).1,
+            -20
+        );
+        assert_eq!(
+            sri(r#"<script src="https://cdn.example.net/a.js" integrity="sha384-x"></script>"#).1,
+            5
+        );
+        assert_eq!(sri(r#"<script src="/app.js"></script>"#).1, 0);
+        assert_eq!(
+            sri("<p>no scripts</p>").0,
+            "sri-not-implemented-but-no-scripts-loaded"
+        );
+        let p = page(true, &[("content-type", "application/json")], "{}");
+        assert_eq!(
+            result_of(&grade_page(&p), "subresource-integrity").0,
+            "sri-not-implemented-response-not-html"
+        );
     }
 }

@@ -324,3 +324,53 @@ async fn a_plain_text_catch_all_is_not_a_health_endpoint() {
     );
     assert_eq!(outcome(&out.findings, "probe.not-found"), Outcome::Fail);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_answers_warn_and_ready_without_dependencies_warns() {
+    use axum::http::{StatusCode, header};
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route(
+            "/",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_millis(220)).await;
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    "{\"ok\":true}",
+                )
+            }),
+        )
+        .route(
+            "/readyz",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    "{\"status\":\"ok\"}",
+                )
+            }),
+        )
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html><body>Not Found</body></html>",
+            )
+        });
+    let addr = serve(app).await;
+    let out = probe(addr, |o| {
+        o.behind_tls_proxy = true;
+        o.latency_samples = 2;
+    })
+    .await;
+    let f = &out.findings;
+    let d = dump(f);
+    let lat = of(f, "probe.latency");
+    let root = lat
+        .iter()
+        .find(|x| x.message.starts_with("/:"))
+        .expect("latency of /");
+    assert_eq!(root.outcome, Outcome::Warn, "{d}");
+    assert_eq!(outcome(f, "probe.readiness"), Outcome::Warn, "{d}");
+    // A JSON API whose errors are HTML pages.
+    assert_eq!(outcome(f, "probe.error-hygiene"), Outcome::Warn, "{d}");
+}
