@@ -423,14 +423,25 @@ fn generic_assignments_in_every_language() {
 
 #[test]
 fn low_randomness_values_are_not_generic_secrets() {
-    let dir = repo(&[(
-        "src/app.py",
-        "password = \"hunter2\"\n\
+    let dir = repo(&[
+        (
+            "src/app.py",
+            "password = \"hunter2\"\n\
          secret = \"password.reset.title\"\n\
          token = \"aaaaaaaaaaaa\"\n\
          auth_mode = \"q8Vn3Lz7Tr1Wm5Kp\"\n\
          authors = \"Jane Doe <jane@example.invalid>\"\n",
-    )]);
+        ),
+        (
+            "src/lib.rs",
+            "let mut tokens = \"tuple.0.9\".parse::<TokenStream>()?;\n\
+             let secret = b\"\\x9b\\xbe\\x43\\x6b\\xa9\\x40\\xf0\\x17\";\n\
+             ClientTrafficSecret => \"CLIENT_TRAFFIC_SECRET_0\",\n\
+             let body = json!({\"password\": \"secret123\"});\n\
+             let url = format!(\"{}\", api_key = \"k3Yq9Zx1\" + suffix);\n",
+        ),
+        ("gon.json", "{\"password\": \"@env:AC_PASSWORD\"}\n"),
+    ]);
     let out = run(dir.path());
     assert!(
         hits(&out, "secrets.hardcoded").is_empty(),

@@ -127,6 +127,8 @@ pub struct FileRules {
     pub unquoted: bool,
     /// Python source: `SECRET_KEY = "…"` is looked at for Django.
     pub python: bool,
+    /// Rust source: `X => "…"` is a match arm, not an assignment.
+    pub rust: bool,
     /// A lockfile: only vendor formats are looked for.
     pub lockfile: bool,
 }
@@ -186,6 +188,7 @@ impl FileRules {
             generic,
             unquoted,
             python: ext == Some("py"),
+            rust: ext == Some("rs"),
             lockfile: false,
         }
     }
@@ -774,6 +777,7 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
     match bytes[i] {
         b'=' => match bytes.get(i + 1) {
             Some(b'=' | b'~') => return none,
+            Some(b'>') if rules.rust => return none,
             Some(b'>') => i += 2,
             _ => i += 1,
         },
@@ -821,6 +825,9 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
     }
     // Value.
     let (vs, ve) = match quoted_value(bytes, i) {
+        // The literal must be the whole right-hand side: `"tuple.0.0".parse()` or
+        // `"a" + b` is an expression, not a stored credential.
+        Some((vs, ve)) if !ends_expression(bytes, ve + 1) => return none,
         Some(span) => span,
         None if rules.unquoted => match unquoted_value(bytes, i) {
             Some(span) => span,
@@ -869,8 +876,14 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
         }
         None => value,
     };
+    let value_lower = value.to_ascii_lowercase();
     if value.is_empty()
         || gates::is_placeholder(value)
+        // A value that names itself (`"CLIENT_TRAFFIC_SECRET_0"`, `"secret123"`) is a label
+        // or a stand-in, not a credential.
+        || NAME_WORDS.iter().any(|w| value_lower.contains(w))
+        // Escaped bytes (`b"\x9b\xbe…"`): binary test vectors.
+        || value.matches("\\x").count() >= 4
         || gates::is_env_reference(value)
         || gates::is_uuid(value)
         || value.contains("://")
@@ -916,6 +929,18 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
         });
     }
     (out, ne)
+}
+
+/// Whether what follows a closing quote at `i` ends the right-hand side (`;`, `,`, `)`, `}`,
+/// `]`, end of line, a comment).
+fn ends_expression(bytes: &[u8], i: usize) -> bool {
+    let i = skip_blanks(bytes, i);
+    match bytes.get(i) {
+        None => true,
+        Some(b';' | b',' | b')' | b'}' | b']' | b'\n' | b'\r' | b'#') => true,
+        Some(b'/') => matches!(bytes.get(i + 1), Some(b'/' | b'*')),
+        _ => false,
+    }
 }
 
 fn is_quote(b: u8) -> bool {

@@ -141,6 +141,9 @@ pub fn is_env_reference(value: &str) -> bool {
         "getenv(",
         "env::var",
         "ENV[",
+        "env:",
+        "@keychain:",
+        "vault:",
         "secretKeyRef",
         "valueFrom",
     ];
