@@ -59,21 +59,35 @@ fn serve(s: TcpStream) {
         }
         let (status, ctype, text) = match (method.as_str(), path.as_str()) {
             ("GET", "/") => ("200 OK", "text/plain", "ok".to_string()),
-            ("GET", "/err") => ("500 Internal Server Error", "text/plain", "boom".to_string()),
+            ("GET", "/err") => (
+                "500 Internal Server Error",
+                "text/plain",
+                "boom".to_string(),
+            ),
             ("GET", "/slow") => {
                 thread::sleep(Duration::from_millis(30));
                 ("200 OK", "text/plain", "slow".to_string())
             }
             ("POST", "/login") => {
                 if String::from_utf8_lossy(&body).contains("\"alice\"") {
-                    ("200 OK", "application/json", format!("{{\"token\":\"{TOKEN}\"}}"))
+                    (
+                        "200 OK",
+                        "application/json",
+                        format!("{{\"token\":\"{TOKEN}\"}}"),
+                    )
                 } else {
-                    ("401 Unauthorized", "application/json", "{\"error\":\"who?\"}".to_string())
+                    (
+                        "401 Unauthorized",
+                        "application/json",
+                        "{\"error\":\"who?\"}".to_string(),
+                    )
                 }
             }
-            ("GET", "/me") if auth == format!("Bearer {TOKEN}") => {
-                ("200 OK", "application/json", "{\"user\":{\"name\":\"alice\"}}".to_string())
-            }
+            ("GET", "/me") if auth == format!("Bearer {TOKEN}") => (
+                "200 OK",
+                "application/json",
+                "{\"user\":{\"name\":\"alice\"}}".to_string(),
+            ),
             ("GET", "/me") => ("401 Unauthorized", "application/json", "{}".to_string()),
             _ => ("404 Not Found", "text/plain", "no".to_string()),
         };
@@ -109,14 +123,29 @@ fn load_prints_the_report_and_exits_by_the_threshold() {
     let base = server();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{base}/");
-    let o = golive(&["load", &url, "-c", "4", "-d", "1s", "--threshold", "p95<2s"], dir.path());
+    let o = golive(
+        &["load", &url, "-c", "4", "-d", "1s", "--threshold", "p95<2s"],
+        dir.path(),
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("Load: http://127.0.0.1:"), "{t}");
     assert!(t.contains("statuses     200:"), "{t}");
     assert!(t.contains("GO"), "{t}");
 
-    let o = golive(&["load", &url, "-c", "2", "-d", "1s", "--threshold", "p95<0.001ms"], dir.path());
+    let o = golive(
+        &[
+            "load",
+            &url,
+            "-c",
+            "2",
+            "-d",
+            "1s",
+            "--threshold",
+            "p95<0.001ms",
+        ],
+        dir.path(),
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     assert!(t.contains("misses `p95<0.001ms`"), "{t}");
@@ -128,7 +157,10 @@ fn server_errors_fail_the_run_even_without_thresholds() {
     let base = server();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{base}/err");
-    let o = golive(&["load", &url, "-c", "2", "-n", "50", "--format", "json"], dir.path());
+    let o = golive(
+        &["load", &url, "-c", "2", "-n", "50", "--format", "json"],
+        dir.path(),
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -140,7 +172,19 @@ fn server_errors_fail_the_run_even_without_thresholds() {
         .unwrap();
     assert_eq!(f["outcome"], "fail", "{f}");
     // --ok-status accepts them
-    let o = golive(&["load", &url, "-c", "2", "-n", "20", "--ok-status", "2xx,500"], dir.path());
+    let o = golive(
+        &[
+            "load",
+            &url,
+            "-c",
+            "2",
+            "-n",
+            "20",
+            "--ok-status",
+            "2xx,500",
+        ],
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
@@ -150,11 +194,28 @@ fn hdr_logs_merge_into_one_report() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{base}/slow");
     for name in ["a.hdr", "b.hdr"] {
-        let o = golive(&["load", &url, "-c", "2", "-n", "40", "--hdr-out", name, "--format", "json"], dir.path());
+        let o = golive(
+            &[
+                "load",
+                &url,
+                "-c",
+                "2",
+                "-n",
+                "40",
+                "--hdr-out",
+                name,
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert!(dir.path().join(name).is_file());
     }
-    let o = golive(&["load", "merge", "a.hdr", "b.hdr", "--threshold", "p50>20ms"], dir.path());
+    let o = golive(
+        &["load", "merge", "a.hdr", "b.hdr", "--threshold", "p50>20ms"],
+        dir.path(),
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("requests 80"), "{t}");
@@ -169,8 +230,14 @@ fn bad_usage_exits_3_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     for (args, why) in [
         (vec!["load", "http://example.com/"], "--allow-remote"),
-        (vec!["load", "http://127.0.0.1:9/", "--threshold", "p95 fast"], "threshold `p95 fast`"),
-        (vec!["load", "http://127.0.0.1:9/", "--ramp", "0:100"], "--ramp"),
+        (
+            vec!["load", "http://127.0.0.1:9/", "--threshold", "p95 fast"],
+            "threshold `p95 fast`",
+        ),
+        (
+            vec!["load", "http://127.0.0.1:9/", "--ramp", "0:100"],
+            "--ramp",
+        ),
         (vec!["load", "not a url"], "not a URL"),
         (vec!["smoke", "-f", "nope.yaml"], "nope.yaml"),
     ] {
@@ -205,21 +272,50 @@ fn smoke_runs_a_multi_step_flow() {
     let base = server();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("smoke.yaml"), SMOKE).unwrap();
-    let o = golive(&["smoke", "-f", "smoke.yaml", "--base-url", &base, "--format", "json"], dir.path());
+    let o = golive(
+        &[
+            "smoke",
+            "-f",
+            "smoke.yaml",
+            "--base-url",
+            &base,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let ids: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["check"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"smoke.home") && ids.contains(&"smoke.login-flow"), "{ids:?}");
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"smoke.home") && ids.contains(&"smoke.login-flow"),
+        "{ids:?}"
+    );
     assert!(!t.contains(TOKEN), "token leaked: {t}");
 
     // A broken expectation: NO-GO, the step named, expected vs received shown.
-    std::fs::write(dir.path().join("bad.yaml"), SMOKE.replace("user.name: alice", "user.name: bob")).unwrap();
-    let o = golive(&["smoke", "-f", "bad.yaml", "--base-url", &base], dir.path());
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        SMOKE.replace("user.name: alice", "user.name: bob"),
+    )
+    .unwrap();
+    let o = golive(
+        &["smoke", "-f", "bad.yaml", "--base-url", &base],
+        dir.path(),
+    );
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     assert!(t.contains("step 2/2 `me`"), "{t}");
-    assert!(t.contains("expected `user.name` = \"bob\", received \"alice\""), "{t}");
+    assert!(
+        t.contains("expected `user.name` = \"bob\", received \"alice\""),
+        "{t}"
+    );
 }
 
 #[test]
@@ -238,8 +334,16 @@ fn check_runs_smoke_and_load_when_configured() {
     let t = text(&o);
     assert!(o.status.code().is_some_and(|c| c <= 2), "{t}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let collectors: Vec<&str> = v["collectors"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-    assert!(collectors.contains(&"smoke") && collectors.contains(&"load"), "{collectors:?}");
+    let collectors: Vec<&str> = v["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        collectors.contains(&"smoke") && collectors.contains(&"load"),
+        "{collectors:?}"
+    );
     let findings = v["findings"].as_array().unwrap();
     let outcome = |id: &str| {
         findings
@@ -252,7 +356,11 @@ fn check_runs_smoke_and_load_when_configured() {
     assert_eq!(outcome("load.error-rate").as_deref(), Some("pass"), "{t}");
 
     // A bad [load] section is a usage error naming the section.
-    std::fs::write(dir.path().join("golive.toml"), "[load]\nurl = \"http://127.0.0.1:9/\"\nthresholds = [\"p95\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("golive.toml"),
+        "[load]\nurl = \"http://127.0.0.1:9/\"\nthresholds = [\"p95\"]\n",
+    )
+    .unwrap();
     let o = golive(&["check", "."], dir.path());
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("[load]"), "{}", text(&o));

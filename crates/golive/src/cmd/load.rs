@@ -200,7 +200,7 @@ fn environment_names_host(config: &Config, url: &str) -> bool {
 
 fn humantime(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 && s % 60 == 0 {
+    if s >= 60 && s.is_multiple_of(60) {
         format!("{}m", s / 60)
     } else {
         format!("{:.1}s", d.as_secs_f64())
