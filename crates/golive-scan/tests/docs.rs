@@ -115,3 +115,26 @@ fn not_applicable_without_a_stack() {
         assert_eq!(outcome(&f, id), Outcome::NotApplicable, "{id}");
     }
 }
+
+#[test]
+fn django_site_without_api_framework_is_not_applicable_with_drf_it_fails() {
+    let f = audit(&fixture("config/django-bad"));
+    assert_eq!(outcome(&f, "docs.api"), Outcome::NotApplicable);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("requirements.txt"),
+        "Django==5.0.6\ndjangorestframework==3.15.1\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("manage.py"), "import django\n").unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "docs.api"), Outcome::Fail);
+    std::fs::write(
+        root.join("requirements.txt"),
+        "Django==5.0.6\ndjangorestframework==3.15.1\ndrf-spectacular==0.27.2\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "docs.api"), Outcome::Pass);
+}

@@ -139,3 +139,21 @@ fn not_applicable_without_database_or_stack() {
         assert_eq!(outcome(&f, id), Outcome::NotApplicable, "{id}");
     }
 }
+
+#[test]
+fn database_named_only_by_requirements_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "psycopg[binary]==3.1.19\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    let b = of(&f, "ops.backup");
+    assert_eq!(outcome(&f, "ops.backup"), Outcome::Fail);
+    assert!(
+        b[0].evidence
+            .iter()
+            .any(|e| e.locator().starts_with("requirements.txt:1"))
+    );
+}

@@ -180,6 +180,8 @@ struct Extra {
     api_off: Vec<(String, u32, String)>,
     /// Go code serving HTTP with net/http.
     go_http: Option<String>,
+    /// A Django API framework (Django REST framework, django-ninja) is a dependency.
+    django_api: bool,
     /// (path, meaningful characters)
     changelogs: Vec<(String, usize)>,
     release_tools: Vec<String>,
@@ -333,6 +335,10 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
         n.as_str(),
         "package.json" | "cargo.toml" | "go.mod" | "pyproject.toml" | "pipfile"
     ) || (n.starts_with("requirements") && n.ends_with(".txt"));
+    if manifest {
+        let lower = file.text.to_ascii_lowercase();
+        local.django_api = lower.contains("djangorestframework") || lower.contains("django-ninja");
+    }
     // API documentation libraries are dependencies: the manifests name them
     if manifest && let Some(m) = api_matcher().find(file.text) {
         let (line, _) = file.line_col(m.start());
@@ -434,6 +440,7 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
         if s.go_http.is_none() {
             s.go_http = local.go_http;
         }
+        s.django_api |= local.django_api;
         s.changelogs.extend(local.changelogs);
         s.release_tools.extend(local.release_tools);
         s.architecture.extend(local.architecture);
@@ -452,10 +459,12 @@ fn extra_findings(mut x: Extra, readmes: &[(String, String)], repo: &Repo) -> Ve
 
     // docs.api
     let c = cat.check("docs.api");
+    // a Django site without an API framework serves pages, not an API
     let http: Vec<&str> = HTTP_FRAMEWORKS
         .iter()
         .copied()
         .filter(|f| repo.has_framework(f))
+        .filter(|f| *f != "django" || x.django_api)
         .collect();
     if http.is_empty() && x.go_http.is_none() && x.api.is_empty() {
         out.push(Finding::new(

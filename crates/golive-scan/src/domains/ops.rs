@@ -176,6 +176,10 @@ pub struct Ops {
 }
 
 fn is_doc_file(f: &FileMeta) -> bool {
+    let n = f.lower_name();
+    if is_manifest(&n) || n.starts_with("license") || n.starts_with("copying") {
+        return false;
+    }
     matches!(
         f.ext().map(|e| e.to_ascii_lowercase()).as_deref(),
         Some("md" | "markdown" | "rst" | "adoc" | "txt" | "mdx")
