@@ -827,7 +827,7 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
     let (vs, ve) = match quoted_value(bytes, i) {
         // The literal must be the whole right-hand side: `"tuple.0.0".parse()` or
         // `"a" + b` is an expression, not a stored credential.
-        Some((vs, ve)) if !ends_expression(bytes, ve + 1) => return none,
+        Some((_, ve)) if !ends_expression(bytes, ve + 1) => return none,
         Some(span) => span,
         None if rules.unquoted => match unquoted_value(bytes, i) {
             Some(span) => span,
