@@ -205,3 +205,35 @@ fn typecheck_not_applicable_for_plain_javascript() {
     assert_eq!(outcome(&f, "ci.lint"), Outcome::Pass);
     assert_eq!(outcome(&f, "ci.typecheck"), Outcome::NotApplicable);
 }
+
+#[test]
+fn azure_and_bitbucket_pipelines_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("go.mod"), "module x\n\ngo 1.22\n").unwrap();
+    std::fs::write(
+        root.join("azure-pipelines.yml"),
+        "trigger: [main]\nstages:\n  - stage: test\n    jobs:\n      - job: test\n        steps:\n          - script: go test ./...\n          - script: golangci-lint run\n  - stage: release\n    jobs:\n      - deployment: deploy_prod\n        environment: production\n        strategy:\n          runOnce:\n            deploy:\n              steps:\n                - script: kubectl apply -f k8s/\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert!(of(&f, "ci.config")[0].message.contains("Azure Pipelines"));
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.lint"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.security-scan"), Outcome::Fail);
+    assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Pass);
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("bitbucket-pipelines.yml"),
+        "pipelines:\n  default:\n    - step:\n        script:\n          - pip-audit\n          - python -m pytest\n    - step:\n        name: deploy\n        script:\n          - helm upgrade app chart/\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert!(of(&f, "ci.config")[0].message.contains("Bitbucket"));
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.security-scan"), Outcome::Pass);
+    // automatic production deploy with no manual trigger
+    assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Fail);
+}

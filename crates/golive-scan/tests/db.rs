@@ -356,3 +356,27 @@ fn schema_synchronised_at_startup_is_named_in_the_evidence() {
         "{m:#?}"
     );
 }
+
+#[test]
+fn typeorm_class_migrations_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src/migrations")).unwrap();
+    std::fs::write(
+        root.join("package.json"),
+        r#"{"dependencies":{"typeorm":"0.3.20","pg":"8.11.3"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/migrations/1712000000000-DropLegacy.ts"),
+        "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\nexport class DropLegacy1712000000000 implements MigrationInterface {\n  public async up(queryRunner: QueryRunner): Promise<void> {\n    // await queryRunner.query(`DROP TABLE \"audit\"`);\n    await queryRunner.query(`ALTER TABLE \"user\" DROP COLUMN \"legacy\"`);\n  }\n\n  public async down(queryRunner: QueryRunner): Promise<void> {\n    await queryRunner.query(`ALTER TABLE \"user\" ADD \"legacy\" text`);\n  }\n}\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "db.migrations"), Outcome::Pass);
+    assert_eq!(
+        fail_locations(&f, "db.destructive-migration"),
+        vec![loc("src/migrations/1712000000000-DropLegacy.ts", 6)]
+    );
+    assert_eq!(outcome(&f, "db.down-migrations"), Outcome::Pass);
+}

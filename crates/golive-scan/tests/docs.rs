@@ -138,3 +138,22 @@ fn django_site_without_api_framework_is_not_applicable_with_drf_it_fails() {
     let f = audit(root);
     assert_eq!(outcome(&f, "docs.api"), Outcome::Pass);
 }
+
+#[test]
+fn multibyte_text_at_the_read_limits_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("requirements.txt"), "fastapi==0.111.0\n").unwrap();
+    // `FastAPI(` followed by multibyte characters across the 600-byte window, and a YAML file
+    // whose 2048th byte falls inside a character
+    let mut py = String::from("from fastapi import FastAPI\napp = FastAPI(title=\"");
+    py.push_str(&"é".repeat(700));
+    py.push_str("\")\n");
+    std::fs::write(root.join("main.py"), py).unwrap();
+    let mut yaml = String::from("x: \"");
+    yaml.push_str(&"€".repeat(1000));
+    yaml.push_str("\"\n");
+    std::fs::write(root.join("values.yaml"), yaml).unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "docs.api"), Outcome::Pass);
+}

@@ -847,7 +847,32 @@ fn call_args<'a>(text: &'a str, mask: &[bool], open: usize) -> &'a str {
 
 /// String literal contents of a code fragment (Python or JS), for embedded SQL.
 fn literals(code: &str) -> Vec<String> {
-    super::config::py::string_literals(&code.replace('`', "\""))
+    if !code.contains('`') {
+        return super::config::py::string_literals(code);
+    }
+    // JavaScript: '…', "…" and `…` (template literals keep their `${…}` as written)
+    let mut out = Vec::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if !matches!(c, '\'' | '"' | '`') {
+            continue;
+        }
+        let mut s = String::new();
+        while let Some(d) = chars.next() {
+            if d == '\\' {
+                if let Some(e) = chars.next() {
+                    s.push(e);
+                }
+                continue;
+            }
+            if d == c {
+                break;
+            }
+            s.push(d);
+        }
+        out.push(s);
+    }
+    out
 }
 
 /// (start, end) byte ranges of the bodies of functions named `name` (Python `def name`, JS

@@ -325,6 +325,15 @@ fn extra_wants(f: &FileMeta) -> bool {
         || (f.is_doc() && matches!(f.ext(), Some("md" | "mdx" | "rst" | "adoc")))
 }
 
+/// The largest char boundary of `text` at or below `i`.
+fn char_floor(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
     let f = file.meta;
     let n = f.lower_name();
@@ -353,7 +362,7 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
         && f.ext() == Some("py")
         && let Some(i) = file.text.find("FastAPI(")
     {
-        let call = &file.text[i..file.text.len().min(i + 600)];
+        let call = &file.text[i..char_floor(file.text, i + 600)];
         let call = call.split(")\n").next().unwrap_or(call);
         let compact = call.replace(' ', "");
         if compact.contains("openapi_url=None") {
@@ -379,7 +388,7 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
         local.go_http = Some(path.clone());
     }
     if is_spec_candidate(f) {
-        let head = &file.text[..file.text.len().min(2048)];
+        let head = &file.text[..char_floor(file.text, 2048)];
         let spec = head.lines().find(|l| {
             l.starts_with("openapi:")
                 || l.starts_with("swagger:")
