@@ -73,7 +73,18 @@ pub fn options(
     flags: &ProbeFlags,
 ) -> Result<ProbeOptions> {
     let mut o = match &config.probe {
-        Some(pc) => ProbeOptions::from_config(pc, env, url).map_err(probe_err)?,
+        Some(pc) => {
+            // A relative `ca_file` is relative to golive.toml, not to the working directory.
+            let mut pc = pc.clone();
+            if let (Some(ca), Some(dir)) = (
+                pc.ca_file.clone(),
+                config.source.as_deref().and_then(Path::parent),
+            ) && Path::new(&ca).is_relative()
+            {
+                pc.ca_file = Some(dir.join(ca).display().to_string());
+            }
+            ProbeOptions::from_config(&pc, env, url).map_err(probe_err)?
+        }
         None => {
             if let Some(e) = env {
                 return Err(usage(format!(
