@@ -298,3 +298,64 @@ fn bad_options_are_clear_errors() {
     std::fs::write(&p, &pki.ca_pem).expect("write");
     assert_eq!(golive_probe::load_ca_file(&p).expect("ca").len(), 1);
 }
+
+/// A raw TCP server answering every connection with `reply` (then closing).
+async fn raw_server(reply: &'static [u8]) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(reply).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_does_not_speak_http_is_a_finding() {
+    let addr = raw_server(b"SSH-2.0-OpenSSH_9.2\r\n\x00\xff\xfe garbage").await;
+    let o = ProbeOptions::new(&format!("http://{addr}/")).expect("url");
+    let f = golive_probe::run(&o).await.findings;
+    unreachable_reported(&f, "HTTP error");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_binary_bodies_are_cut_not_buffered() {
+    // 8 MiB of non-UTF-8 bytes on every path.
+    static BODY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let body = BODY.get_or_init(|| {
+        let mut v = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            8 * 1024 * 1024
+        )
+        .into_bytes();
+        v.extend((0..8 * 1024 * 1024).map(|i| (i % 251) as u8 | 0x80));
+        v
+    });
+    let addr = raw_server(body.as_slice()).await;
+    let mut o = ProbeOptions::new(&format!("http://{addr}/")).expect("url");
+    o.behind_tls_proxy = true;
+    o.latency_samples = 1;
+    let client = golive_probe::Client::new(std::time::Duration::from_secs(5), Vec::new());
+    let ex = client.get(&o.url).await.expect("answer");
+    assert!(ex.truncated);
+    assert_eq!(ex.body.len(), client.max_body);
+    let f = golive_probe::run(&o).await.findings;
+    assert_eq!(
+        outcome(&f, "probe.reachable"),
+        Outcome::Pass,
+        "{}",
+        dump(&f)
+    );
+    // Binary, so no compression verdict; a catch-all binary answer is no health endpoint.
+    assert_eq!(outcome(&f, "probe.compression"), Outcome::NotApplicable);
+    assert_eq!(outcome(&f, "probe.health"), Outcome::Fail);
+}
