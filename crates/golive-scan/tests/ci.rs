@@ -237,3 +237,19 @@ fn azure_and_bitbucket_pipelines_are_read() {
     // automatic production deploy with no manual trigger
     assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Fail);
 }
+
+#[test]
+fn chained_commands_are_split_and_docs_deploys_are_not_production() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    std::fs::write(
+        root.join(".github/workflows/ci.yml"),
+        "on: [push]\npermissions: {contents: read}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -r requirements.txt && python -m pytest\n  deploy-docs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mkdocs gh-deploy --force\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    // a documentation site deploy is not a production deployment
+    assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Warn);
+}

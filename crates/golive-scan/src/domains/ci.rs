@@ -254,7 +254,17 @@ fn is_prod_name(s: &str) -> bool {
 fn is_nonprod_name(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     [
-        "staging", "stage", "dev", "preview", "review", "test", "qa", "sandbox",
+        "staging",
+        "stage",
+        "dev",
+        "preview",
+        "review",
+        "test",
+        "qa",
+        "sandbox",
+        "docs",
+        "pages",
+        "storybook",
     ]
     .iter()
     .any(|w| l.contains(w))
@@ -799,7 +809,13 @@ impl Domain for Ci {
         for p in &ok {
             for c in &p.cmds {
                 let mut lines = Vec::new();
-                for l in c.text.lines() {
+                // each shell command on its own: `pip install … && pytest` still runs pytest
+                for l in c
+                    .text
+                    .lines()
+                    .flat_map(|l| l.split("&&"))
+                    .flat_map(|l| l.split(';'))
+                {
                     if matchers().install.is_match(l) {
                         continue;
                     }
