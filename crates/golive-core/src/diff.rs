@@ -347,3 +347,161 @@ fn resolution(after: &Report, f: &Finding) -> Resolution {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Catalog, Config, ReportBuilder, Target};
+
+    fn f(id: &str, o: Outcome, path: &str, line: u32) -> Finding {
+        Finding::new(
+            Catalog::builtin().check(id),
+            o,
+            format!("{id} at {path}:{line}"),
+        )
+        .with_evidence(Evidence::at(path, line, 1))
+    }
+
+    fn report(findings: Vec<Finding>, cfg: &Config) -> Report {
+        let mut b = ReportBuilder::new(Target {
+            name: "t".into(),
+            ..Default::default()
+        });
+        b.collector("scan", findings);
+        b.build(Catalog::builtin(), cfg)
+    }
+
+    #[test]
+    fn fixed_new_and_still_failing() {
+        let before = report(
+            vec![
+                f("secrets.hardcoded", Outcome::Fail, "src/a.py", 3),
+                f("secrets.hardcoded", Outcome::Fail, "src/b.py", 9),
+                f("docs.readme", Outcome::Fail, "README.md", 1),
+                f("tests.suite", Outcome::Pass, "tests/x.py", 1),
+            ],
+            &Config::default(),
+        );
+        let after = report(
+            vec![
+                // a.py fixed; b.py's finding moved two lines: still failing, not fixed + new.
+                f("secrets.hardcoded", Outcome::Fail, "src/b.py", 11),
+                f("docs.readme", Outcome::Pass, "README.md", 1),
+                f("tests.suite", Outcome::Pass, "tests/x.py", 1),
+                f("docker.non-root-user", Outcome::Fail, "Dockerfile", 1),
+            ],
+            &Config::default(),
+        );
+        let d = diff(&before, &after);
+        let ids = |v: &[DiffItem]| -> Vec<(String, Option<String>)> {
+            v.iter()
+                .map(|i| (i.check.clone(), i.location.clone()))
+                .collect()
+        };
+        assert_eq!(
+            ids(&d.fixed),
+            vec![
+                ("secrets.hardcoded".into(), Some("src/a.py:3:1".into())),
+                ("docs.readme".into(), Some("README.md:1:1".into())),
+            ]
+        );
+        assert_eq!(d.fixed[0].resolution, Some(Resolution::GoneHere));
+        assert_eq!(d.fixed[1].resolution, Some(Resolution::Passes));
+        assert_eq!(
+            ids(&d.new),
+            vec![("docker.non-root-user".into(), Some("Dockerfile:1:1".into()))]
+        );
+        assert_eq!(
+            ids(&d.still_failing),
+            vec![("secrets.hardcoded".into(), Some("src/b.py:11:1".into()))]
+        );
+        let delta = d.score_delta.unwrap();
+        assert!((delta - (after.score.unwrap() - before.score.unwrap())).abs() < 1e-9);
+        let docs = d
+            .categories
+            .iter()
+            .find(|c| c.category == Category::Documentation)
+            .unwrap();
+        assert_eq!(
+            (docs.before, docs.after, docs.delta),
+            (Some(0.0), Some(100.0), Some(100.0))
+        );
+        let db = d
+            .categories
+            .iter()
+            .find(|c| c.category == Category::Database)
+            .unwrap();
+        assert_eq!((db.before, db.after, db.delta), (None, None, None));
+        assert_eq!(
+            d.verdict_changed,
+            before.verdict.decision != after.verdict.decision
+        );
+        assert!(d.regressed(), "a new failure is a regression");
+    }
+
+    #[test]
+    fn outcome_change_and_suppression_are_reported() {
+        let before = report(
+            vec![
+                f("docs.readme", Outcome::Fail, "README.md", 1),
+                f("secrets.hardcoded", Outcome::Fail, "tests/k.py", 1),
+            ],
+            &Config::default(),
+        );
+        let cfg = Config::parse(
+            "[[suppress]]\ncheck = \"secrets.hardcoded\"\nreason = \"test keys\"\n",
+            "golive.toml",
+            Catalog::builtin(),
+        )
+        .unwrap();
+        let after = report(
+            vec![
+                f("docs.readme", Outcome::Warn, "README.md", 1),
+                f("secrets.hardcoded", Outcome::Fail, "tests/k.py", 1),
+            ],
+            &cfg,
+        );
+        let d = diff(&before, &after);
+        assert_eq!(d.still_failing.len(), 1);
+        assert_eq!(d.still_failing[0].outcome, Outcome::Fail);
+        assert_eq!(d.still_failing[0].outcome_after, Some(Outcome::Warn));
+        assert_eq!(d.fixed.len(), 1);
+        assert_eq!(d.fixed[0].resolution, Some(Resolution::Suppressed));
+        assert!(d.new.is_empty());
+        assert!(!d.regressed());
+    }
+
+    #[test]
+    fn identical_reports_have_no_changes() {
+        let r = report(
+            vec![f("docs.readme", Outcome::Fail, "README.md", 1)],
+            &Config::default(),
+        );
+        let d = diff(&r, &r);
+        assert!(d.fixed.is_empty() && d.new.is_empty());
+        assert_eq!(d.still_failing.len(), 1);
+        assert_eq!(d.score_delta, Some(0.0));
+        assert!(!d.verdict_changed);
+    }
+
+    #[test]
+    fn parse_report_checks_json_and_schema() {
+        let r = report(vec![], &Config::default());
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(parse_report(&text, "a.json").unwrap(), r);
+        let e = parse_report("{ nope", "a.json").unwrap_err().to_string();
+        assert!(e.starts_with("a.json: not a golive JSON report"), "{e}");
+        let e = parse_report("[1, 2]", "b.json").unwrap_err().to_string();
+        assert!(e.contains("b.json") && e.contains("schema"), "{e}");
+        let old = text.replace("golive.report/v1", "golive.report/v0");
+        let e = parse_report(&old, "c.json").unwrap_err().to_string();
+        assert!(
+            e.contains("c.json") && e.contains("golive.report/v0"),
+            "{e}"
+        );
+        let e = parse_report("{\"schema\": \"golive.report/v1\"}", "d.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("d.json: invalid golive report"), "{e}");
+    }
+}
