@@ -251,7 +251,7 @@ pub fn render(r: &Report, verbose: bool) -> String {
                 esc(f.outcome.as_str()),
                 esc(&f.check),
                 esc(cat),
-                esc(&f.message),
+                inline_code(&f.message),
                 if ev.is_empty() {
                     String::new()
                 } else {

@@ -2,8 +2,8 @@
 //! gaps by severity with remediation and evidence, the action plan, suppressed items, notices.
 
 use crate::util::{
-    category_has_results, md_code, md_escape, needs_attention, primary_locator, score_text,
-    severity_label,
+    category_has_results, md_code, md_escape, md_inline, needs_attention, primary_locator,
+    score_text, severity_label,
 };
 use golive_core::{Category, Decision, Evidence, Finding, Outcome, Report, Severity};
 use std::fmt::Write;
@@ -160,7 +160,7 @@ pub fn render(r: &Report) -> String {
                 .filter(|f| needs_attention(f.outcome))
                 .collect();
             for f in findings.iter().take(10) {
-                let _ = writeln!(o, "- {}", md_escape(&f.message));
+                let _ = writeln!(o, "- {}", md_inline(&f.message));
                 for e in f.evidence.iter().take(5) {
                     let _ = writeln!(o, "  - {}", evidence_md(e));
                 }

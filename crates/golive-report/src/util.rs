@@ -102,6 +102,26 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// Markdown for a message that may hold code spans (`like this`): text outside the spans is
+/// escaped, the spans stay code. Unbalanced backticks make the whole text plain.
+pub fn md_inline(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() < 3 || parts.len().is_multiple_of(2) {
+        return md_escape(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 && !p.is_empty() {
+                md_code(p)
+            } else {
+                md_escape(p)
+            }
+        })
+        .collect()
+}
+
 /// Inline code in Markdown that survives backticks in the text.
 pub fn md_code(s: &str) -> String {
     let s = s.replace(['\n', '\r'], " ");
@@ -266,6 +286,8 @@ mod tests {
         );
         assert_eq!(md_escape("a|b<c>"), "a\\|b&lt;c&gt;");
         assert_eq!(md_code("a`b"), "`` a`b ``");
+        assert_eq!(md_inline("use `x|y` <b>"), "use `x|y` &lt;b&gt;");
+        assert_eq!(md_inline("odd ` tick"), "odd \\` tick");
         assert_eq!(delta_text(Some(-3.2)), "−3");
         assert_eq!(delta_text(Some(0.2)), "±0");
         assert_eq!(score_text(None), "n/a");
