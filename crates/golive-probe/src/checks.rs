@@ -36,7 +36,12 @@ struct Ctx {
     opts: ProbeOptions,
     client: Client,
     catalog: &'static Catalog,
+    /// The base every path is resolved against: the URL given, moved to the scheme, host and
+    /// port the service redirected to (an http:// URL that redirects to https:// is audited on
+    /// https://).
     base: Url,
+    /// The URL as given (the transport checks look at its first answer).
+    requested: Url,
     /// Error answers (status ≥ 400) seen by any check, for the error-hygiene scan.
     errors: Mutex<Vec<Exchange>>,
 }
@@ -112,6 +117,7 @@ pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOut
     let client = Client::new(opts.timeout, opts.headers.clone());
     let ctx = Arc::new(Ctx {
         base: opts.url.clone(),
+        requested: opts.url.clone(),
         opts,
         client,
         catalog,
@@ -163,6 +169,22 @@ pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOut
             observatory: None,
         };
     };
+    let ctx = if page.url.origin() != ctx.requested.origin() {
+        let mut effective = ctx.requested.clone();
+        let _ = effective.set_scheme(page.url.scheme());
+        let _ = effective.set_host(page.url.host_str());
+        let _ = effective.set_port(page.url.port());
+        Arc::new(Ctx {
+            opts: ctx.opts.clone(),
+            client: ctx.client.clone(),
+            catalog: ctx.catalog,
+            base: effective,
+            requested: ctx.requested.clone(),
+            errors: Mutex::new(Vec::new()),
+        })
+    } else {
+        ctx
+    };
     for ex in &chain {
         ctx.remember(ex);
     }
@@ -176,7 +198,7 @@ pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOut
         reach,
         format!(
             "{} answers {} in {} ms",
-            ctx.base,
+            ctx.requested,
             page.status,
             page.elapsed.as_millis()
         ),
@@ -622,7 +644,7 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
         "probe.tls-expiry",
         "probe.tls-legacy-protocols",
     ];
-    if ctx.base.scheme() == "http" && ctx.opts.behind_tls_proxy {
+    if ctx.requested.scheme() == "http" && ctx.opts.behind_tls_proxy {
         for id in std::iter::once("probe.https-redirect").chain(tls_ids) {
             out.push(ctx.finding(
                 id,
@@ -633,14 +655,14 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
         return (out, None);
     }
     let mut redirection = None;
-    let https_url: Option<Url> = if ctx.base.scheme() == "http" {
+    let https_url: Option<Url> = if ctx.requested.scheme() == "http" {
         let first = &chain[0];
         let loc = first.location().filter(|_| first.is_redirect());
         let last = chain.last().unwrap_or(first);
         let ev = first.evidence(&["location"], false);
         match loc {
             Some(l) if l.scheme() == "https" => {
-                let same_host = l.host_str() == ctx.base.host_str();
+                let same_host = l.host_str() == ctx.requested.host_str();
                 let permanent = matches!(first.status, 301 | 308);
                 let (outcome, msg) = match (same_host, permanent) {
                     (true, true) => (
@@ -715,7 +737,7 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
                         Outcome::Fail,
                         format!(
                             "{} answers {} over plain HTTP instead of redirecting to HTTPS (or pass --behind-tls-proxy when a TLS proxy fronts it)",
-                            ctx.base, first.status
+                            ctx.requested, first.status
                         ),
                     )
                     .with_evidence(ev),
@@ -725,14 +747,17 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
         }
     } else {
         // HTTPS base: is the plain-HTTP address redirected? Only derivable on the default port.
-        if ctx.base.port().is_none() {
-            let mut http_url = ctx.base.clone();
+        if ctx.requested.port().is_none() {
+            let mut http_url = ctx.requested.clone();
             let _ = http_url.set_scheme("http");
             match ctx.client.get(&http_url).await {
                 Ok(ex) => {
                     let loc = ex.location().filter(|_| ex.is_redirect());
                     match loc {
-                        Some(l) if l.scheme() == "https" && l.host_str() == ctx.base.host_str() => {
+                        Some(l)
+                            if l.scheme() == "https"
+                                && l.host_str() == ctx.requested.host_str() =>
+                        {
                             let (o, m) = if matches!(ex.status, 301 | 308) {
                                 (
                                     Outcome::Pass,
@@ -797,10 +822,10 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
             out.push(ctx.finding(
                 "probe.https-redirect",
                 Outcome::Inconclusive,
-                format!("{} uses a non-default HTTPS port: its plain-HTTP address cannot be derived (probe the http:// URL to check the redirect)", ctx.base),
+                format!("{} uses a non-default HTTPS port: its plain-HTTP address cannot be derived (probe the http:// URL to check the redirect)", ctx.requested),
             ));
         }
-        Some(ctx.base.clone())
+        Some(ctx.requested.clone())
     };
 
     match https_url {
@@ -810,7 +835,7 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
                 out.push(ctx.finding(
                     id,
                     Outcome::Inconclusive,
-                    format!("no HTTPS address to check: {} does not redirect to HTTPS (probe the https:// URL)", ctx.base),
+                    format!("no HTTPS address to check: {} does not redirect to HTTPS (probe the https:// URL)", ctx.requested),
                 ));
             }
         }
