@@ -253,3 +253,60 @@ fn chained_commands_are_split_and_docs_deploys_are_not_production() {
     // a documentation site deploy is not a production deployment
     assert_eq!(outcome(&f, "ci.deploy-approval"), Outcome::Warn);
 }
+
+#[test]
+fn gitlab_local_includes_and_composite_actions_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+    std::fs::write(
+        root.join(".gitlab-ci.yml"),
+        "include:\n  - local: /ci/test.yml\n  - local: ci/missing.yml\n  - template: Security/SAST.gitlab-ci.yml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("ci/test.yml"),
+        "unit:\n  script:\n    - go test ./...\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert!(
+        of(&f, "ci.runs-tests")[0]
+            .evidence
+            .iter()
+            .any(|e| e.locator() == "ci/test.yml:3:1")
+    );
+    // the missing include is a broken pipeline
+    assert!(fail_locations(&f, "ci.config").is_empty());
+    assert!(
+        of(&f, "ci.config")
+            .iter()
+            .any(|x| x.outcome == Outcome::Fail && x.message.contains("ci/missing.yml"))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(root.join(".github/actions/test")).unwrap();
+    std::fs::write(
+        root.join(".github/workflows/ci.yml"),
+        "on: [push]\npermissions: read-all\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/test\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".github/actions/test/action.yml"),
+        "name: test\nruns:\n  using: composite\n  steps:\n    - uses: some/setup@v1\n    - run: cargo test\n      shell: bash\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    // the composite action's own third-party action is judged too
+    assert_eq!(
+        fail_locations(&f, "ci.actions-pinned"),
+        vec![(".github/actions/test/action.yml".to_string(), 5)]
+    );
+    // the composite action is not a pipeline and has no permissions of its own
+    assert_eq!(of(&f, "ci.config").len(), 1);
+    assert_eq!(outcome(&f, "ci.permissions"), Outcome::Pass);
+}

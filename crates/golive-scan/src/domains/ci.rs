@@ -29,6 +29,9 @@ fn system_of(path: &str) -> Option<&'static str> {
     {
         return Some("GitHub Actions");
     }
+    if (name == "action.yml" || name == "action.yaml") && lower.starts_with(".github/actions/") {
+        return Some(COMPOSITE);
+    }
     if name == ".gitlab-ci.yml"
         || name == ".gitlab-ci.yaml"
         || (yaml && lower.starts_with(".gitlab/ci/"))
@@ -72,6 +75,10 @@ fn system_of(path: &str) -> Option<&'static str> {
     None
 }
 
+/// A local composite action (`.github/actions/*/action.yml`): its steps run inside workflows,
+/// so its commands and `uses:` count, but it is not a pipeline of its own.
+const COMPOSITE: &str = "GitHub composite action";
+
 /// A command found in a pipeline, with the line it is on.
 #[derive(Debug, Clone)]
 struct Cmd {
@@ -103,6 +110,8 @@ struct Pipeline {
     error: Option<(String, Option<u32>)>,
     cmds: Vec<Cmd>,
     uses: Vec<Uses>,
+    /// GitLab: local files included (`include: local: …`).
+    includes: Vec<String>,
     /// Raw text (for includes of GitLab templates and text searches).
     text: String,
     /// GitHub: triggers.
@@ -409,6 +418,25 @@ const GITLAB_RESERVED: &[&str] = &[
 
 fn gitlab(doc: &Value, text: &str, p: &mut Pipeline) {
     let Some(m) = doc.as_mapping() else { return };
+    let mut add_include = |v: &Value| {
+        let local = match v {
+            Value::String(s) if !s.contains("://") => Some(s.as_str()),
+            Value::Mapping(_) => get(v, "local").and_then(as_str),
+            _ => None,
+        };
+        if let Some(l) = local {
+            let l = l.trim_start_matches('/');
+            // inside the repository only: no globs, no `..`
+            if !l.contains('*') && !l.is_empty() && !l.split('/').any(|c| c == "..") {
+                p.includes.push(l.to_string());
+            }
+        }
+    };
+    match get(doc, "include") {
+        Some(Value::Sequence(seq)) => seq.iter().for_each(&mut add_include),
+        Some(v) => add_include(v),
+        None => {}
+    }
     for (k, job) in m {
         let Some(id) = k.as_str() else { continue };
         if GITLAB_RESERVED.contains(&id) || id.starts_with('.') || !job.is_mapping() {
@@ -756,12 +784,48 @@ impl Domain for Ci {
         let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         st.pipelines.sort_by(|a, b| a.path.cmp(&b.path));
         st.py_types.sort();
+        // GitLab local includes (followed a few levels deep)
+        for _ in 0..4 {
+            let wanted: Vec<String> = st
+                .pipelines
+                .iter()
+                .flat_map(|p| p.includes.iter().cloned())
+                .filter(|i| !st.pipelines.iter().any(|p| &p.path == i))
+                .collect();
+            if wanted.is_empty() {
+                break;
+            }
+            for path in wanted {
+                if st.pipelines.iter().any(|p| p.path == path) {
+                    continue;
+                }
+                let p = match repo.read(&path) {
+                    Some(text) => parse(&path, "GitLab CI", &text),
+                    None => Pipeline {
+                        path: path.clone(),
+                        system: "GitLab CI",
+                        error: Some((
+                            "included by .gitlab-ci.yml but not found in the repository".into(),
+                            None,
+                        )),
+                        ..Default::default()
+                    },
+                };
+                st.pipelines.push(p);
+            }
+        }
+        st.pipelines.sort_by(|a, b| a.path.cmp(&b.path));
         let cat = Catalog::builtin();
         let mut out = Vec::new();
 
         // ci.config
         let check = cat.check("ci.config");
-        if st.pipelines.is_empty() {
+        let real = st
+            .pipelines
+            .iter()
+            .filter(|p| p.system != COMPOSITE)
+            .count();
+        if real == 0 {
             out.push(
                 Finding::new(check, Outcome::Fail, "no CI configuration found").with_evidence(Evidence::note(
                     "looked for .github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, Jenkinsfile, azure-pipelines.yml, bitbucket-pipelines.yml, .drone.yml, .woodpecker.yml, .travis.yml, .buildkite/",
@@ -784,6 +848,7 @@ impl Domain for Ci {
                             None => Evidence::file(&p.path),
                         }),
                     ),
+                    None if p.system == COMPOSITE => {}
                     None => out.push(
                         Finding::new(
                             check,
@@ -796,7 +861,7 @@ impl Domain for Ci {
             }
         }
         let ok: Vec<&Pipeline> = st.pipelines.iter().filter(|p| p.error.is_none()).collect();
-        let none_reason = if st.pipelines.is_empty() {
+        let none_reason = if real == 0 {
             Some("no CI configuration, so nothing runs it")
         } else if ok.is_empty() {
             None
@@ -1007,6 +1072,10 @@ fn is_sha(r: &str) -> bool {
 fn github_hygiene(ok: &[&Pipeline], out: &mut Vec<Finding>) {
     let cat = Catalog::builtin();
     let gh: Vec<&&Pipeline> = ok.iter().filter(|p| p.system == "GitHub Actions").collect();
+    let gh_and_actions: Vec<&&Pipeline> = ok
+        .iter()
+        .filter(|p| p.system.starts_with("GitHub"))
+        .collect();
     let ids = [
         "ci.actions-pinned",
         "ci.permissions",
@@ -1026,7 +1095,7 @@ fn github_hygiene(ok: &[&Pipeline], out: &mut Vec<Finding>) {
     let c = cat.check("ci.actions-pinned");
     let mut bad = 0;
     let mut third = 0;
-    for p in &gh {
+    for p in &gh_and_actions {
         for u in &p.uses {
             let a = u.action.trim();
             if a.starts_with("./") || a.starts_with("../") {
