@@ -298,3 +298,22 @@ fn malformed_and_binary_yaml_never_crash() {
         .unwrap_or(0);
     assert!(line >= 7, "{multi:#?}");
 }
+
+#[test]
+fn a_bare_pod_is_judged_for_what_applies_to_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("debug-pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: shell\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n",
+    )
+    .expect("write");
+    let fs = audit(dir.path());
+    let p = of(&fs, "k8s.privilege-escalation");
+    assert_eq!(p[0].outcome, Outcome::Fail);
+    assert_eq!(p[0].primary_location(), Some(("debug-pod.yaml", Some(8))));
+    assert_eq!(worst(&fs, "k8s.resources"), Outcome::Fail);
+    assert_eq!(worst(&fs, "k8s.image-pinned"), Outcome::Pass);
+    // Not a long-running controller: probes and replicas do not apply.
+    assert_eq!(worst(&fs, "k8s.readiness-probe"), Outcome::NotApplicable);
+    assert_eq!(worst(&fs, "k8s.replicas"), Outcome::NotApplicable);
+}

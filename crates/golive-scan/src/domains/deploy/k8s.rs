@@ -37,6 +37,7 @@ const WORKLOADS: &[&str] = &[
     "Job",
     "CronJob",
     "Rollout",
+    "Pod",
 ];
 
 /// Image names (last path component, prefix match) of databases.
@@ -391,10 +392,11 @@ impl Workload<'_> {
 
 fn workload<'a>(obj: Obj<'a>) -> Workload<'a> {
     let v = &obj.doc.value;
-    let template = if obj.kind == "CronJob" {
-        path(v, &["spec", "jobTemplate", "spec", "template"])
-    } else {
-        path(v, &["spec", "template"])
+    // A bare Pod is its own template.
+    let template = match obj.kind.as_str() {
+        "CronJob" => path(v, &["spec", "jobTemplate", "spec", "template"]),
+        "Pod" => Some(v),
+        _ => path(v, &["spec", "template"]),
     };
     let pod_spec = template.and_then(|t| t.get("spec"));
     let pod_labels = labels(template.and_then(|t| path(t, &["metadata", "labels"])));
@@ -667,7 +669,7 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
         let msg = if !helm.is_empty() {
             "no workloads outside Helm templates (not rendered, so not audited)"
         } else {
-            "no Kubernetes workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob)"
+            "no Kubernetes workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, Rollout)"
         };
         let outcome = if helm.is_empty() {
             Outcome::NotApplicable
