@@ -176,6 +176,12 @@ async fn http_redirect_to_https_is_followed_into_the_tls_checks() {
     assert_eq!(outcome(&f, "probe.https-redirect"), Outcome::Pass, "{d}");
     assert_eq!(outcome(&f, "probe.tls-certificate"), Outcome::Pass, "{d}");
     assert_eq!(outcome(&f, "probe.hsts"), Outcome::Pass, "{d}");
+    // Path checks follow the service to HTTPS instead of hitting the redirect again.
+    let nf = of(&f, "probe.not-found");
+    let golive_core::Evidence::Http { url, .. } = &nf[0].evidence[0] else {
+        panic!("{:?}", nf[0].evidence)
+    };
+    assert!(url.starts_with("https://localhost:"), "{url}");
 
     // A temporary redirect warns.
     let target = format!("https://localhost:{}/", tls.port());
