@@ -304,3 +304,32 @@ fn settings_package_init_importing_base_is_judged_once() {
     assert_eq!(debug[0].outcome, Outcome::Fail);
     assert!(has_location(&debug, "shop/settings/base.py", 1));
 }
+
+#[test]
+fn nestjs_config_validation_schema_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("package.json"),
+        r#"{"dependencies":{"@nestjs/core":"10.3.3","@nestjs/config":"3.2.0","joi":"17.13.0"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/app.module.ts"),
+        "import { ConfigModule } from \"@nestjs/config\";\nimport * as Joi from \"joi\";\n\nexport const config = ConfigModule.forRoot({\n  validationSchema: Joi.object({ PORT: Joi.number().default(3000) }),\n});\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/main.ts"),
+        "const port = Number(process.env.PORT ?? 3000);\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(
+        outcome(&f, "config.env-validation"),
+        Outcome::Pass,
+        "{:#?}",
+        of(&f, "config.env-validation")
+    );
+}

@@ -590,7 +590,18 @@ fn one_line(s: &str) -> String {
 
 /// Needles that show code reading its configuration from the environment, per language (one
 /// small automaton per file, so the scan stays at memchr speed on code that has none).
-const ENV_READ_JS: &[&str] = &["process.env", "import.meta.env", "Deno.env", "Bun.env"];
+/// (Schema entry points that read the environment themselves count as reads, so that the file
+/// is then searched for the schema library.)
+const ENV_READ_JS: &[&str] = &[
+    "process.env",
+    "import.meta.env",
+    "Deno.env",
+    "Bun.env",
+    "validationSchema",
+    "createEnv(",
+    "convict(",
+    "envSchema(",
+];
 const ENV_READ_PY: &[&str] = &[
     "os.environ",
     "os.getenv",
