@@ -302,3 +302,35 @@ fn invalid_json_exec_form_is_run_by_a_shell() {
     assert!(f[0].message.contains("not a valid JSON array"), "{f:#?}");
     assert_eq!(lines(&f, Outcome::Fail), vec![3]);
 }
+
+#[test]
+fn inline_suppression_applies_to_the_reported_line() {
+    let dir = temp_repo(&[
+        (
+            "Dockerfile",
+            b"FROM nginx:1.27\n# golive-ignore: docker.non-root-user -- binds port 80 as root, drops privileges itself\nUSER root\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+        ),
+        (".dockerignore", b".git\n"),
+    ]);
+    let fs = audit(dir.path());
+    let user = of(&fs, "docker.non-root-user");
+    assert_eq!(user[0].outcome, Outcome::Fail);
+    let s = user[0].suppressed.as_ref().expect("suppressed");
+    assert!(s.reason.contains("binds port 80"));
+}
+
+#[test]
+fn non_utf8_dockerfile_parses_with_a_warning() {
+    let dir = temp_repo(&[
+        (
+            "Dockerfile",
+            b"# caf\xe9 cr\xe8me\nFROM alpine:3.20\nUSER 1000\nCMD [\"sh\"]\n",
+        ),
+        (".dockerignore", b".git\n"),
+    ]);
+    let fs = audit(dir.path());
+    let parse = of(&fs, "docker.parse");
+    assert_eq!(parse[0].outcome, Outcome::Warn, "{parse:#?}");
+    assert!(parse[0].message.contains("UTF-8"));
+    assert_eq!(worst(&fs, "docker.non-root-user"), Outcome::Pass);
+}
