@@ -511,6 +511,9 @@ fn suppressed(o: &mut String, r: &Report, p: &Paint, width: usize) {
         let loc = crate::util::primary_locator(f)
             .map(|l| format!(" at {l}"))
             .unwrap_or_default();
+        let head = format!("  ~ {} {}", severity_label(f.severity), f.check);
+        let head_w = display_width(&head);
+        let loc = wrap_at(&loc, width, head_w, "      ");
         let _ = writeln!(
             o,
             "  {} {} {}{}",
