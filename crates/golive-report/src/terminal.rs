@@ -191,7 +191,7 @@ fn verdict(o: &mut String, r: &Report, p: &Paint, width: usize) {
     };
     let _ = writeln!(o, "{badge}  {}", p.bold(&p.score(r.score, &score)));
     // Readiness on its own line so it wraps cleanly.
-    let _ = writeln!(o, "  {}", wrap_at(&r.readiness, width, 2, "  "));
+    let _ = writeln!(o, "  {}", p.bold(&wrap_at(&r.readiness, width, 2, "  ")));
     for reason in &r.verdict.reasons {
         let _ = writeln!(
             o,
