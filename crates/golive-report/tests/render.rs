@@ -444,3 +444,38 @@ fn html_turns_code_spans_into_code_and_still_escapes() {
     assert!(html.contains("<code>USER"), "code spans rendered");
     assert!(!html.contains("`USER"), "no raw backticks left around code");
 }
+
+#[test]
+fn a_check_whose_findings_are_all_suppressed_is_skipped_in_junit_and_na_in_terminal() {
+    let c = golive_core::Catalog::builtin();
+    let findings = vec![
+        golive_core::Finding::new(
+            c.check("secrets.hardcoded"),
+            golive_core::Outcome::Fail,
+            "AWS key in a fixture",
+        )
+        .with_evidence(golive_core::Evidence::at("tests/keys.py", 2, 1)),
+    ];
+    let report = build(findings, &config(SUPPRESS));
+    assert!(report.results.is_empty());
+    assert_eq!(report.suppressed.len(), 1);
+    let xml = render(&report, Format::Junit, &opts()).unwrap();
+    let (tests, failures, _, skipped, suites) = parse_junit(&xml);
+    assert_eq!((tests, failures, skipped), (1, 0, 1));
+    let case = &suites[0].cases[0];
+    assert_eq!(case.2.as_deref(), Some("skipped"));
+    assert!(
+        case.3
+            .contains("suppressed: fake keys used by the test suite")
+    );
+    let text = render(&report, Format::Terminal, &opts()).unwrap();
+    let secrets = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Secrets"))
+        .expect("the category is shown");
+    assert!(
+        secrets.contains("n/a") && secrets.contains("1 suppressed"),
+        "{secrets}"
+    );
+    assert!(text.contains("tests/keys.py:2:1"));
+}
