@@ -365,3 +365,51 @@ fn check_runs_smoke_and_load_when_configured() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("[load]"), "{}", text(&o));
 }
+
+#[test]
+fn open_model_ramp_reports_the_schedule() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/");
+    let o = golive(
+        &["load", &url, "-c", "4", "--ramp", "0:40/1s,40/1s"],
+        dir.path(),
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("open model"), "{t}");
+    assert!(t.contains("corrected") && t.contains("uncorrected"), "{t}");
+    // 0→40 over 1 s then 40 for 1 s: 20 + 40 = 60 requests due.
+    assert!(t.contains("asked up to 40 req/s, 60 due"), "{t}");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_still_reports() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/slow");
+    let child = Command::new(env!("CARGO_BIN_EXE_golive"))
+        .args(["load", &url, "-c", "2", "-d", "30s"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(1500));
+    let started = std::time::Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let t = text(&o);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "did not stop: {t}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("interrupted by Ctrl-C"), "{t}");
+    assert!(t.contains("statuses     200:"), "{t}");
+}
