@@ -28,6 +28,9 @@ h3{font-size:15px;margin:20px 0 8px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:18px 22px;margin-top:16px}
 .readiness{font-size:15px;font-weight:600;margin:0 0 6px}
 ul.reasons{margin:6px 0 0;padding-left:20px}
+.stages{margin-top:12px;display:flex;gap:8px;flex-wrap:wrap}
+.stage{border-radius:999px;padding:3px 12px;font-size:12px;font-weight:600}
+.stage.ready{background:#e3f9e5;color:#1f7a45}.stage.blocked{background:#fde8e8;color:#9b1c1c}
 table{width:100%;border-collapse:collapse;font-size:13px}
 th,td{text-align:left;padding:7px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
@@ -210,7 +213,29 @@ pub fn render(r: &Report, verbose: bool) -> String {
     for reason in &r.verdict.reasons {
         let _ = writeln!(o, "<li>{}</li>", esc(reason));
     }
-    o.push_str("</ul>\n</section>\n");
+    o.push_str("</ul>\n<div class=\"stages\">");
+    for st in &r.stages {
+        let (class, label) = if st.ready {
+            ("ready", format!("✓ {}", st.stage.as_str()))
+        } else {
+            (
+                "blocked",
+                format!(
+                    "✗ {} — {} blocker{}",
+                    st.stage.as_str(),
+                    st.blockers.len(),
+                    if st.blockers.len() == 1 { "" } else { "s" }
+                ),
+            )
+        };
+        let _ = write!(
+            o,
+            "<span class=\"stage {class}\" title=\"{}\">{}</span>",
+            esc(&st.blockers.join(", ")),
+            esc(&label)
+        );
+    }
+    o.push_str("</div>\n</section>\n");
 
     // Categories.
     let _ = write!(
