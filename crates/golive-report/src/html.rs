@@ -53,6 +53,9 @@ footer{color:var(--muted);font-size:12px;margin-top:32px}
 svg text{font:12px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Arial,sans-serif}
 "#;
 
+/// The findings table stops here; a browser does not need 20,000 rows to make the point.
+const MAX_ROWS: usize = 500;
+
 fn decision_class(d: Decision) -> &'static str {
     match d {
         Decision::Go => "go",
@@ -259,7 +262,7 @@ pub fn render(r: &Report, verbose: bool) -> String {
         o.push_str("<p class=\"muted\">No failing, warning or undecided check.</p>\n");
     } else {
         o.push_str("<table>\n<thead><tr><th>severity</th><th>outcome</th><th>check</th><th>category</th><th>finding</th></tr></thead>\n<tbody>\n");
-        for f in rows {
+        for f in rows.iter().take(MAX_ROWS) {
             let cat = r.check(&f.check).map(|c| c.category.title()).unwrap_or("");
             let ev: Vec<String> = f.evidence.iter().take(5).map(evidence_html).collect();
             let more = if f.evidence.len() > 5 {
@@ -285,6 +288,13 @@ pub fn render(r: &Report, verbose: bool) -> String {
             );
         }
         o.push_str("</tbody>\n</table>\n");
+        if rows.len() > MAX_ROWS {
+            let _ = writeln!(
+                o,
+                "<p class=\"muted\">… and {} more finding(s), most severe shown first; the JSON and SARIF reports list them all.</p>",
+                rows.len() - MAX_ROWS
+            );
+        }
     }
     o.push_str("</section>\n");
 
