@@ -187,3 +187,19 @@ fn malformed_manifests_do_not_panic() {
     // unreadable manifests declare nothing we can see: no lockfile demanded, no crash
     assert_eq!(outcome(&f, "deps.lockfile"), Outcome::NotApplicable);
 }
+
+#[test]
+fn hand_pinned_requirements_are_not_a_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "flask==3.0.3\ngunicorn==22.0.0\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    let fails = messages(&f, "deps.lockfile", Outcome::Fail);
+    assert_eq!(fails.len(), 1, "{fails:?}");
+    assert!(fails[0].contains("not their dependencies"), "{fails:?}");
+    // a requirements.in next to it is the manifest pip-compile reads; still no lock
+    assert_eq!(outcome(&f, "deps.update-bot"), Outcome::Fail);
+}
