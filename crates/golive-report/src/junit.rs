@@ -3,7 +3,7 @@
 //! `<skipped>` with the reason; pass and warn pass (a warning is written to `<system-out>`).
 
 use crate::util::{severity_label, xml_escape};
-use golive_core::{Category, Finding, Outcome, Report};
+use golive_core::{Category, Evidence, Finding, Outcome, Report};
 use std::fmt::Write;
 
 struct Case {
@@ -20,7 +20,17 @@ fn locations(findings: &[&Finding]) -> String {
     for f in findings {
         let _ = writeln!(out, "[{}] {}", f.outcome.as_str(), f.message);
         for e in &f.evidence {
-            let _ = writeln!(out, "    at {}", e.locator());
+            match e {
+                Evidence::Note { text } => {
+                    let _ = writeln!(out, "    note: {text}");
+                }
+                Evidence::SignOff { .. } => {
+                    let _ = writeln!(out, "    {}", e.locator());
+                }
+                _ => {
+                    let _ = writeln!(out, "    at {}", e.locator());
+                }
+            }
         }
     }
     out
