@@ -216,7 +216,9 @@ fn rule(c: &Check) -> Value {
     let mut tags = vec![c.category.as_str().to_string()];
     if let Some(s) = security_severity(c) {
         props.insert("security-severity".into(), json!(s));
-        tags.push("security".into());
+        if !tags.iter().any(|t| t == "security") {
+            tags.push("security".into());
+        }
     }
     props.insert("tags".into(), json!(tags));
     let mut help_md = format!(

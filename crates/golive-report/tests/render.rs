@@ -357,7 +357,6 @@ fn terminal_shows_header_verdict_findings_and_plan() {
         "golive.toml:",
         "inline suppression at src/x.py:4",
         "Skipped 1 file(s)",
-        "not assessed:",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -478,4 +477,8 @@ fn a_check_whose_findings_are_all_suppressed_is_skipped_in_junit_and_na_in_termi
         "{secrets}"
     );
     assert!(text.contains("tests/keys.py:2:1"));
+    assert!(
+        text.contains("not assessed: Configuration, Security, Tests"),
+        "{text}"
+    );
 }

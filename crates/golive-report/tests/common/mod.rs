@@ -78,6 +78,17 @@ pub fn failing_findings() -> Vec<Finding> {
             "pytest suite found in tests/",
         ),
         Finding::new(
+            c.check("security.cors-wildcard"),
+            Outcome::Fail,
+            "CORS_ALLOW_ALL_ORIGINS = True",
+        )
+        .with_evidence(Evidence::at_with_snippet(
+            "shop/settings.py",
+            41,
+            1,
+            "CORS_ALLOW_ALL_ORIGINS = True",
+        )),
+        Finding::new(
             c.check("ci.config"),
             Outcome::NotApplicable,
             "no CI expected for a library",
