@@ -317,3 +317,48 @@ fn a_bare_pod_is_judged_for_what_applies_to_it() {
     assert_eq!(worst(&fs, "k8s.readiness-probe"), Outcome::NotApplicable);
     assert_eq!(worst(&fs, "k8s.replicas"), Outcome::NotApplicable);
 }
+
+#[test]
+fn alias_bombs_and_deep_nesting_are_parse_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for n in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        bomb.push_str(&format!("{n}: &{n} [{refs}]\n"));
+        prev = n;
+    }
+    std::fs::write(dir.path().join("bomb.yaml"), bomb).expect("write");
+    // 100k nested flow sequences: refused before libyaml spends minutes on it.
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("deep.yaml"), deep).expect("write");
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        format!(
+            "services: {}{}\n",
+            "{a: ".repeat(50_000),
+            "}".repeat(50_000)
+        ),
+    )
+    .expect("write");
+    let fs = audit(dir.path());
+    let parse = of(&fs, "k8s.parse");
+    let failed: Vec<(&str, String)> = with(&parse, Outcome::Fail)
+        .iter()
+        .filter_map(|f| f.primary_location().map(|(p, _)| (p, f.message.clone())))
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:#?}");
+    assert!(
+        failed
+            .iter()
+            .any(|(p, m)| *p == "deep.yaml" && m.contains("nested"))
+    );
+    assert!(failed.iter().any(|(p, _)| *p == "bomb.yaml"));
+    assert_eq!(worst(&fs, "compose.parse"), Outcome::Fail);
+}

@@ -31,6 +31,13 @@ pub struct ComposeFile {
 
 /// Reads a compose file (never fails: a YAML error is kept with its line).
 pub fn read(path: &str, text: &str) -> ComposeFile {
+    if let Some(too_deep) = super::yaml_too_deep(text) {
+        return ComposeFile {
+            path: path.to_string(),
+            text: text.to_string(),
+            parsed: Err(too_deep),
+        };
+    }
     let parsed = serde_yaml::from_str::<Value>(text)
         .map_err(|e| {
             let line = e.location().map(|l| l.line() as u32).unwrap_or(1);

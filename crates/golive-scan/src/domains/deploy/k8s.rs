@@ -161,6 +161,10 @@ pub fn read(path: &str, text: &str) -> Option<K8sFile> {
         if chunk.trim().is_empty() {
             continue;
         }
+        if let Some((line, msg)) = super::yaml_too_deep(&chunk) {
+            file.errors.push((start + line - 1, msg));
+            continue;
+        }
         match serde_yaml::from_str::<Value>(&chunk) {
             Ok(mut value) => {
                 // `<<: *anchor` merge keys; on a malformed merge the unmerged value is kept.
