@@ -177,6 +177,10 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     if !locations.is_empty() {
         r.insert("locations".into(), Value::Array(locations));
     }
+    r.insert(
+        "partialFingerprints".into(),
+        json!({ "goliveFinding/v1": fingerprint(f) }),
+    );
     if let Some(s) = &f.suppressed {
         let mut sup = Map::new();
         sup.insert(
@@ -205,6 +209,46 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
         r.insert("properties".into(), p);
     }
     Value::Object(r)
+}
+
+/// A stable identity for a finding across runs, so code-scanning services can tell a new
+/// result from one seen before: FNV-1a 64 over the check id, the file path and the masked
+/// snippet (or the line when there is no snippet), or the first locator for non-file evidence.
+/// Moving a line up or down keeps the fingerprint when a snippet is known.
+fn fingerprint(f: &Finding) -> String {
+    let mut key = f.check.clone();
+    match f
+        .evidence
+        .iter()
+        .find(|e| matches!(e, Evidence::File { .. }))
+    {
+        Some(Evidence::File {
+            path,
+            line,
+            snippet,
+            ..
+        }) => {
+            key.push('\0');
+            key.push_str(path);
+            key.push('\0');
+            match snippet.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) => key.push_str(s),
+                None => key.push_str(&line.map(|l| l.to_string()).unwrap_or_default()),
+            }
+        }
+        _ => {
+            if let Some(e) = f.evidence.first() {
+                key.push('\0');
+                key.push_str(&e.locator());
+            }
+        }
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 fn rule(c: &Check) -> Value {
@@ -370,6 +414,24 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        let c = golive_core::Catalog::builtin();
+        let at = |line| {
+            Finding::new(c.check("secrets.hardcoded"), Outcome::Fail, "key")
+                .with_evidence(Evidence::at_with_snippet("a.py", line, 1, "K = 'AKIA****'"))
+        };
+        assert_eq!(
+            fingerprint(&at(3)),
+            fingerprint(&at(9)),
+            "moved lines keep it"
+        );
+        let other = Finding::new(c.check("secrets.hardcoded"), Outcome::Fail, "key")
+            .with_evidence(Evidence::at_with_snippet("b.py", 3, 1, "K = 'AKIA****'"));
+        assert_ne!(fingerprint(&at(3)), fingerprint(&other));
+        assert_eq!(fingerprint(&at(3)).len(), 16);
+    }
 
     #[test]
     fn names_and_uris() {
