@@ -974,7 +974,7 @@ impl Domain for Ci {
         );
         type_checks(repo, &st, none_reason, &find, &mut out);
         github_hygiene(&ok, &mut out);
-        deploy_approval(&st.pipelines, &ok, none_reason, &mut out);
+        deploy_approval(&ok, none_reason, &mut out);
         out
     }
 }
@@ -1196,12 +1196,7 @@ fn github_hygiene(ok: &[&Pipeline], out: &mut Vec<Finding>) {
     }
 }
 
-fn deploy_approval(
-    all: &[Pipeline],
-    ok: &[&Pipeline],
-    none_reason: Option<&str>,
-    out: &mut Vec<Finding>,
-) {
+fn deploy_approval(ok: &[&Pipeline], none_reason: Option<&str>, out: &mut Vec<Finding>) {
     let c = Catalog::builtin().check("ci.deploy-approval");
     match none_reason {
         None => {
@@ -1222,7 +1217,6 @@ fn deploy_approval(
         }
         _ => {}
     }
-    let _ = all;
     let deploys: Vec<(&Pipeline, &DeployJob)> = ok
         .iter()
         .flat_map(|p| p.deploys.iter().map(move |d| (*p, d)))

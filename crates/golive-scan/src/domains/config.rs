@@ -290,8 +290,7 @@ pub(crate) mod py {
         };
         let mut value = value.trim();
         // chained assignment
-        while let Some((n, "=", v)) = assignment(value) {
-            let _ = n;
+        while let Some((_, "=", v)) = assignment(value) {
             value = v;
         }
         Some((name, op, value))
@@ -1226,11 +1225,6 @@ fn django_settings(repo: &Repo, set: &SettingsSet, out: &mut Vec<Finding>) {
             )
             .with_evidence(Evidence::file(&m.path)),
             Some(a) => {
-                let digits: String = a
-                    .value
-                    .chars()
-                    .filter(|c| c.is_ascii_digit() || *c == '*')
-                    .collect();
                 let value = eval_int(&a.value);
                 match value {
                     Some(0) => Finding::new(c, Outcome::Fail, "SECURE_HSTS_SECONDS is 0: HSTS is off")
@@ -1249,15 +1243,12 @@ fn django_settings(repo: &Repo, set: &SettingsSet, out: &mut Vec<Finding>) {
                         "SECURE_HSTS_SECONDS is read from the environment",
                     )
                     .with_evidence(assign_evidence(a)),
-                    None => {
-                        let _ = digits;
-                        Finding::new(
-                            c,
-                            Outcome::Inconclusive,
-                            "SECURE_HSTS_SECONDS is computed; its value could not be read statically",
-                        )
-                        .with_evidence(assign_evidence(a))
-                    }
+                    None => Finding::new(
+                        c,
+                        Outcome::Inconclusive,
+                        "SECURE_HSTS_SECONDS is computed; its value could not be read statically",
+                    )
+                    .with_evidence(assign_evidence(a)),
                 }
             }
         };

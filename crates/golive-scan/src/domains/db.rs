@@ -1393,7 +1393,7 @@ impl Domain for Db {
         down_migrations(&st, &orms, &mut out);
         primary_keys(&schema, &mut out);
         fk_indexes(&schema, dialect, &mut out);
-        pool(repo, &st, &orms, &mut out);
+        pool(&st, &orms, &mut out);
         out
     }
 }
@@ -2090,9 +2090,8 @@ fn fk_indexes(schema: &SqlSchema, dialect: Dialect, out: &mut Vec<Finding>) {
 }
 
 /// `db.connection-pool`.
-fn pool(repo: &Repo, st: &State, orms: &[Orm], out: &mut Vec<Finding>) {
+fn pool(st: &State, orms: &[Orm], out: &mut Vec<Finding>) {
     let check = Catalog::builtin().check("db.connection-pool");
-    let _ = repo;
     if orms.is_empty() && st.db_code.is_empty() {
         out.push(Finding::new(
             check,

@@ -317,7 +317,7 @@ impl Domain for Deps {
         st.bots.sort_by(|a, b| a.path.cmp(&b.path));
         let mut out = Vec::new();
         lockfiles(repo, &st, &mut out);
-        update_bot(repo, &st, &mut out);
+        update_bot(&st, &mut out);
         out
     }
 }
@@ -534,9 +534,8 @@ fn ecosystem_covered(bot: &BTreeSet<String>, eco: &str) -> bool {
     }
 }
 
-fn update_bot(repo: &Repo, st: &State, out: &mut Vec<Finding>) {
+fn update_bot(st: &State, out: &mut Vec<Finding>) {
     let check = Catalog::builtin().check("deps.update-bot");
-    let _ = repo;
     let relevant: Vec<&Manifest> = st
         .manifests
         .iter()

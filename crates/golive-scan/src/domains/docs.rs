@@ -85,7 +85,7 @@ impl Domain for Docs {
     fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding> {
         let extra = self.extra.into_inner().unwrap_or_else(|e| e.into_inner());
         let readmes = self.readmes.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut out = extra_findings(extra, &readmes, repo);
+        let mut out = extra_findings(extra, repo);
         out.extend(readme_findings(readmes, repo));
         out
     }
@@ -93,80 +93,78 @@ impl Domain for Docs {
 
 /// `docs.readme`.
 fn readme_findings(mut readmes: Vec<(String, String)>, repo: &Repo) -> Vec<Finding> {
-    {
-        let check = Catalog::builtin().check("docs.readme");
-        readmes.sort();
-        // Prefer README.md, then any other README.
-        let best = readmes
+    let check = Catalog::builtin().check("docs.readme");
+    readmes.sort();
+    // Prefer README.md, then any other README.
+    let best = readmes
+        .iter()
+        .find(|(p, _)| p.eq_ignore_ascii_case("README.md"))
+        .or_else(|| readmes.first());
+    let Some((path, text)) = best else {
+        let unreadable = repo
+            .files
             .iter()
-            .find(|(p, _)| p.eq_ignore_ascii_case("README.md"))
-            .or_else(|| readmes.first());
-        let Some((path, text)) = best else {
-            let unreadable = repo
-                .files
-                .iter()
-                .find(|f| is_root_readme(f) && f.skipped.is_some());
-            return vec![match unreadable {
-                Some(f) => Finding::new(
-                    check,
-                    Outcome::Fail,
-                    format!(
-                        "{} could not be read ({})",
-                        f.path,
-                        f.skipped.as_deref().unwrap_or("")
-                    ),
-                )
-                .with_evidence(Evidence::file(&f.path)),
-                None => Finding::new(check, Outcome::Fail, "no README at the repository root")
-                    .with_evidence(Evidence::note(
-                        "looked for README, README.md, README.rst, README.txt at the root",
-                    )),
-            }];
-        };
-        let lower = text.to_ascii_lowercase();
-        let mut missing = Vec::new();
-        let mut found = Vec::new();
-        for (topic, words) in TOPICS {
-            match words.iter().find_map(|w| lower.find(w).map(|i| (w, i))) {
-                Some((_, offset)) => {
-                    let (line, col) = crate::repo::line_col(&lower, offset);
-                    found.push(Evidence::at_with_snippet(
-                        path,
-                        line,
-                        col,
-                        format!(
-                            "{topic}: {}",
-                            crate::repo::line_at(text, offset.min(text.len()))
-                        ),
-                    ));
-                }
-                None => missing.push(*topic),
-            }
-        }
-        let f = if missing.is_empty() {
-            Finding::new(
-                check,
-                Outcome::Pass,
-                format!("{path} explains how to install, run and test"),
-            )
-        } else if missing.len() == TOPICS.len() {
-            Finding::new(
+            .find(|f| is_root_readme(f) && f.skipped.is_some());
+        return vec![match unreadable {
+            Some(f) => Finding::new(
                 check,
                 Outcome::Fail,
-                format!("{path} says nothing about how to install, run or test the service"),
+                format!(
+                    "{} could not be read ({})",
+                    f.path,
+                    f.skipped.as_deref().unwrap_or("")
+                ),
             )
-            .with_evidence(Evidence::file(path))
-        } else {
-            Finding::new(
-                check,
-                Outcome::Warn,
-                format!("{path} does not explain how to {}", missing.join(" or ")),
-            )
-        };
-        let mut f = f;
-        f.evidence.extend(found);
-        vec![f]
+            .with_evidence(Evidence::file(&f.path)),
+            None => Finding::new(check, Outcome::Fail, "no README at the repository root")
+                .with_evidence(Evidence::note(
+                    "looked for README, README.md, README.rst, README.txt at the root",
+                )),
+        }];
+    };
+    let lower = text.to_ascii_lowercase();
+    let mut missing = Vec::new();
+    let mut found = Vec::new();
+    for (topic, words) in TOPICS {
+        match words.iter().find_map(|w| lower.find(w).map(|i| (w, i))) {
+            Some((_, offset)) => {
+                let (line, col) = crate::repo::line_col(&lower, offset);
+                found.push(Evidence::at_with_snippet(
+                    path,
+                    line,
+                    col,
+                    format!(
+                        "{topic}: {}",
+                        crate::repo::line_at(text, offset.min(text.len()))
+                    ),
+                ));
+            }
+            None => missing.push(*topic),
+        }
     }
+    let f = if missing.is_empty() {
+        Finding::new(
+            check,
+            Outcome::Pass,
+            format!("{path} explains how to install, run and test"),
+        )
+    } else if missing.len() == TOPICS.len() {
+        Finding::new(
+            check,
+            Outcome::Fail,
+            format!("{path} says nothing about how to install, run or test the service"),
+        )
+        .with_evidence(Evidence::file(path))
+    } else {
+        Finding::new(
+            check,
+            Outcome::Warn,
+            format!("{path} does not explain how to {}", missing.join(" or ")),
+        )
+    };
+    let mut f = f;
+    f.evidence.extend(found);
+    vec![f]
 }
 
 // ───────────────────────────── API docs, changelog, architecture ─────────────────────────────
@@ -456,9 +454,8 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
     }
 }
 
-fn extra_findings(mut x: Extra, readmes: &[(String, String)], repo: &Repo) -> Vec<Finding> {
+fn extra_findings(mut x: Extra, repo: &Repo) -> Vec<Finding> {
     let cat = Catalog::builtin();
-    let _ = readmes;
     x.api.sort();
     x.api_off.sort();
     x.changelogs.sort();

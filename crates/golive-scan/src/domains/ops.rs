@@ -442,8 +442,7 @@ fn find_doc<'a>(st: &'a State, words: &[&str]) -> Option<(&'a Doc, Option<u32>, 
             .rev()
             .skip(1)
             .any(|c| contains_any(&c.replace(['-', '_'], " "), words).is_some());
-        if let Some(w) = contains_any(&name, words).or_else(|| dir_hit.then_some("")) {
-            let _ = w;
+        if contains_any(&name, words).is_some() || dir_hit {
             return Some((d, None, format!("{} is a {} document", d.path, words[0])));
         }
     }
