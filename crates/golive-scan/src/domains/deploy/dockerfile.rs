@@ -405,6 +405,7 @@ pub fn parse(text: &str) -> Dockerfile {
     }
 
     let mut seen_from = false;
+    let mut never_closed: std::collections::HashSet<(bool, String)> = Default::default();
     while i < lines.len() {
         let raw = lines[i];
         let t = raw.trim();
@@ -481,6 +482,11 @@ pub fn parse(text: &str) -> Dockerfile {
                 let body_line = i as u32 + 1;
                 let mut body = String::new();
                 let mut closed = false;
+                // Known to have no closing line from an earlier line on: do not scan the rest
+                // of the file again (that would be quadratic on hostile input).
+                if never_closed.contains(&(strip, delim.clone())) {
+                    i = lines.len();
+                }
                 while i < lines.len() {
                     let l = lines[i];
                     i += 1;
@@ -493,6 +499,7 @@ pub fn parse(text: &str) -> Dockerfile {
                     body.push('\n');
                 }
                 if !closed {
+                    never_closed.insert((strip, delim.clone()));
                     df.error(
                         start_line,
                         format!("heredoc `<<{delim}` is never closed (no line `{delim}`)"),
@@ -740,6 +747,10 @@ mod tests {
             h.instructions.last().map(|i| i.keyword.as_str()),
             Some("USER")
         );
+        let hostile = "FROM a:1\n".to_string() + &"RUN <<EOF\n".repeat(50_000);
+        let h = parse(&hostile);
+        assert_eq!(h.instructions.len(), 50_001);
+        assert_eq!(h.errors.len() + h.more_errors, 50_000);
         let quoted = parse("FROM a:1\nRUN echo \"a <<b\" 'c <<d'\nUSER app\n");
         assert!(quoted.errors.is_empty(), "{:?}", quoted.errors);
         assert!(quoted.instructions[1].heredocs.is_empty());
