@@ -191,6 +191,7 @@ fn healthcheck_not_applicable_when_kubernetes_probes_the_image() {
 fn no_dockerfile_in_a_service_fails_presence_and_the_rest_is_not_applicable() {
     let fs = audit(&fixture("no-docker-service"));
     assert_eq!(worst(&fs, "docker.dockerfile"), Outcome::Fail);
+    // The dev container's Dockerfile is tooling, not a deployment image.
     assert!(of(&fs, "docker.dockerfile")[0].message.contains("fastify"));
     for id in &DOCKER_CHECKS[1..] {
         assert_eq!(worst(&fs, id), Outcome::NotApplicable, "{id}");

@@ -156,7 +156,10 @@ pub fn findings(
         .files
         .iter()
         .filter(|f| {
-            f.skipped.is_some() && !f.is_vendored() && dockerfile::is_dockerfile_name(f.name())
+            f.skipped.is_some()
+                && !f.is_vendored()
+                && !f.path.split('/').any(|c| c == ".devcontainer")
+                && dockerfile::is_dockerfile_name(f.name())
         })
         .collect();
 

@@ -3,7 +3,8 @@
 //!
 //! They are one domain because they judge each other: a Dockerfile without HEALTHCHECK is fine
 //! when the Kubernetes manifests probe the image, and a compose service built from a Dockerfile
-//! with a HEALTHCHECK has one. Each file is parsed once, during the walk.
+//! with a HEALTHCHECK has one. Each file is parsed once, during the walk. Files under
+//! `.devcontainer/` are developer tooling, not deployment, and are not read.
 
 pub mod compose;
 pub mod docker;
@@ -112,7 +113,8 @@ impl Domain for Deploy {
     }
 
     fn wants(&self, file: &FileMeta) -> bool {
-        if file.is_vendored() {
+        // A dev container image is the developers' tooling, not what is deployed.
+        if file.is_vendored() || file.path.split('/').any(|c| c == ".devcontainer") {
             return false;
         }
         let name = file.name();
