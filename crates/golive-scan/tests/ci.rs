@@ -310,3 +310,47 @@ fn gitlab_local_includes_and_composite_actions_are_followed() {
     assert_eq!(of(&f, "ci.config").len(), 1);
     assert_eq!(outcome(&f, "ci.permissions"), Outcome::Pass);
 }
+
+#[test]
+fn pre_commit_hooks_and_circleci_orb_jobs_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    std::fs::write(root.join("requirements.txt"), "fastapi==0.111.0\n").unwrap();
+    std::fs::write(
+        root.join(".pre-commit-config.yaml"),
+        "repos:\n  - repo: https://github.com/pre-commit/mirrors-mypy\n    rev: v1.10.0\n    hooks:\n      - id: mypy\n  - repo: https://github.com/psf/black\n    rev: 24.4.2\n    hooks:\n      - id: black\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".github/workflows/ci.yml"),
+        "on: [push]\npermissions: {contents: read}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: pre-commit/action@2c7b3805fd2a0fd8c1884dcaebf91fc102a13ecd # v3.0.1\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(
+        outcome(&f, "ci.typecheck"),
+        Outcome::Pass,
+        "{:#?}",
+        of(&f, "ci.typecheck")
+    );
+    assert_eq!(outcome(&f, "ci.lint"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Fail);
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".circleci")).unwrap();
+    std::fs::write(
+        root.join(".circleci/config.yml"),
+        "version: 2.1\norbs:\n  node: circleci/node@5.2.0\nworkflows:\n  ci:\n    jobs:\n      - node/test:\n          version: '20.11'\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert!(
+        of(&f, "ci.runs-tests")[0]
+            .evidence
+            .iter()
+            .any(|e| e.locator() == ".circleci/config.yml:7:1")
+    );
+}

@@ -539,6 +539,32 @@ fn parse(path: &str, system: &'static str, text: &str) -> Pipeline {
     }
     for doc in &docs {
         walk(doc, text, &mut p);
+        if system == "CircleCI" {
+            // orb jobs (`- node/test`) run commands defined in the orb
+            for wf in get(doc, "workflows")
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flat_map(|m| m.values())
+            {
+                for job in get(wf, "jobs")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten()
+                {
+                    let name = match job {
+                        Value::String(s) => Some(s.as_str()),
+                        Value::Mapping(m) => m.keys().next().and_then(Value::as_str),
+                        _ => None,
+                    };
+                    if let Some(n) = name.filter(|n| n.contains('/')) {
+                        p.cmds.push(Cmd {
+                            text: format!("orb job {n}"),
+                            line: line_of(text, n),
+                        });
+                    }
+                }
+            }
+        }
         match system {
             "GitHub Actions" => github(doc, text, &mut p),
             "GitLab CI" => gitlab(doc, text, &mut p),
@@ -596,8 +622,8 @@ fn matchers() -> &'static Matchers {
         let r = |s: &str| Regex::new(s).expect("static regex");
         Matchers {
             install: r(r"(?i)^\s*(#|echo\b|printf\b|(sudo\s+)?(pip3?\s+install|python[\d.]*\s+-m\s+pip\s+install|uv\s+(pip\s+install|add|sync)|poetry\s+(add|install)|npm\s+(install|i|ci)\b|yarn\s+(add|install)|pnpm\s+(add|install|i)\b|apt(-get)?\s+install|apk\s+add|cargo\s+(install|binstall)|go\s+install|brew\s+install|gem\s+install))"),
-            test: r(r"(?i)(\b(npm|pnpm|yarn|bun)\s+(run\s+)?test\b|\bnpm\s+t\b|\bnpx\s+(jest|vitest|mocha|ava|playwright\s+test|cypress\s+run)\b|(^|[\s;&|(/])(jest|vitest|mocha|ava|jasmine|karma|tap)(\s|$|;)|\bplaywright\s+test\b|\bcypress\s+run\b|\bpytest\b|\bpython[\d.]*\s+-m\s+(pytest|unittest)\b|\bmanage\.py\s+test\b|(^|[\s;&|(])(tox|nox)(\s|$|;)|\bcargo\s+(test|nextest|llvm-cov|tarpaulin)\b|\bgo\s+test\b|\bgotestsum\b|\bginkgo\b|\b(make|just|task)\s+(test|tests|check|unit|unit-test|test-\w+)\b|\b(rspec|phpunit)\b|\b(mvn|mvnw|gradle|gradlew)\b.*\b(test|verify|check)\b|\bdotnet\s+test\b|\b(deno|bun)\s+test\b|\btests?\.sh\b)"),
-            lint: r(r"(?i)(\beslint\b|\bprettier\b.*(--check|\s-c\b)|\bbiome\s+(check|lint|ci)\b|\boxlint\b|\btslint\b|\bstylelint\b|\bruff\b|\bflake8\b|\bpylint\b|\bblack\b.*--check|\bisort\b.*--check|\bpycodestyle\b|\bcargo\s+clippy\b|\bcargo\s+fmt\b.*--check|\bgolangci-lint\b|\bgo\s+vet\b|\bstaticcheck\b|\bgofmt\s+-l\b|\brevive\b|\bpre-commit\s+run\b|\b(npm|pnpm|yarn|bun)\s+(run\s+)?lint\b|\b(make|just|task)\s+lint\b|\bhadolint\b|\bshellcheck\b|\brubocop\b|\bdeno\s+lint\b|golangci/golangci-lint-action|super-linter|ruff-action|reviewdog/|pre-commit/action|clippy-check|wearerequired/lint-action)"),
+            test: r(r"(?i)(^orb job \S+/(test|tests|run-tests|pytest|test-\S+)$|\b(npm|pnpm|yarn|bun)\s+(run\s+)?test\b|\bnpm\s+t\b|\bnpx\s+(jest|vitest|mocha|ava|playwright\s+test|cypress\s+run)\b|(^|[\s;&|(/])(jest|vitest|mocha|ava|jasmine|karma|tap)(\s|$|;)|\bplaywright\s+test\b|\bcypress\s+run\b|\bpytest\b|\bpython[\d.]*\s+-m\s+(pytest|unittest)\b|\bmanage\.py\s+test\b|(^|[\s;&|(])(tox|nox)(\s|$|;)|\bcargo\s+(test|nextest|llvm-cov|tarpaulin)\b|\bgo\s+test\b|\bgotestsum\b|\bginkgo\b|\b(make|just|task)\s+(test|tests|check|unit|unit-test|test-\w+)\b|\b(rspec|phpunit)\b|\b(mvn|mvnw|gradle|gradlew)\b.*\b(test|verify|check)\b|\bdotnet\s+test\b|\b(deno|bun)\s+test\b|\btests?\.sh\b)"),
+            lint: r(r"(?i)(^(black|isort|prettier|ruff-format|gofmt|rustfmt|fmt|orb job \S+/lint)$|\beslint\b|\bprettier\b.*(--check|\s-c\b)|\bbiome\s+(check|lint|ci)\b|\boxlint\b|\btslint\b|\bstylelint\b|\bruff\b|\bflake8\b|\bpylint\b|\bblack\b.*--check|\bisort\b.*--check|\bpycodestyle\b|\bcargo\s+clippy\b|\bcargo\s+fmt\b.*--check|\bgolangci-lint\b|\bgo\s+vet\b|\bstaticcheck\b|\bgofmt\s+-l\b|\brevive\b|\bpre-commit\s+run\b|\b(npm|pnpm|yarn|bun)\s+(run\s+)?lint\b|\b(make|just|task)\s+lint\b|\bhadolint\b|\bshellcheck\b|\brubocop\b|\bdeno\s+lint\b|golangci/golangci-lint-action|super-linter|ruff-action|reviewdog/|pre-commit/action|clippy-check|wearerequired/lint-action)"),
             types_ts: r(r"(?i)(\btsc\b|\bvue-tsc\b|\bsvelte-check\b|\b(npm|pnpm|yarn|bun)\s+(run\s+)?(typecheck|type-check|types|check-types|check:types|types:check|tsc|lint:types)\b|\bnext\s+build\b|\bnest\s+build\b|\bdeno\s+check\b|\bastro\s+check\b)"),
             types_py: r(r"(?i)(\bmypy\b|\bpyright\b|\bbasedpyright\b|\bpytype\b|\bpyre\b|pyright-action|\b(make|just|task)\s+(typecheck|type-check|mypy)\b)"),
             compile_rust: r(r"(?i)\bcargo\s+(build|check|test|clippy|nextest|llvm-cov|tarpaulin)\b|actions-rs/cargo"),
@@ -613,6 +639,9 @@ fn expand(cmd: &str, scripts: &Scripts, depth: usize, out: &mut Vec<String>) {
     out.push(cmd.to_string());
     if depth == 0 {
         return;
+    }
+    if cmd.contains("pre-commit run") || cmd.contains("pre-commit/action") {
+        out.extend(scripts.precommit.iter().cloned());
     }
     for c in matchers().script_ref.captures_iter(cmd) {
         let Some(name) = c.get(3).map(|m| m.as_str()) else {
@@ -636,6 +665,34 @@ struct Scripts {
     npm: BTreeMap<String, Vec<String>>,
     /// Makefile / justfile / Taskfile targets → recipe lines.
     make: BTreeMap<String, Vec<String>>,
+    /// pre-commit hooks (`id` and `entry`): what `pre-commit run` runs.
+    precommit: Vec<String>,
+}
+
+/// The hooks of a `.pre-commit-config.yaml`: each `id` (and `entry` for local hooks).
+fn read_precommit(text: &str, out: &mut Scripts) {
+    let Ok(v) = serde_yaml::from_str::<Value>(text) else {
+        return;
+    };
+    for repo in v
+        .get("repos")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
+        for hook in repo
+            .get("hooks")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            for key in ["id", "entry"] {
+                if let Some(s) = hook.get(key).and_then(Value::as_str) {
+                    out.precommit.push(s.to_string());
+                }
+            }
+        }
+    }
 }
 
 fn read_package_scripts(text: &str, out: &mut Scripts) {
@@ -739,6 +796,7 @@ impl Domain for Ci {
             || n == "package.json"
             || n == "makefile"
             || n == "justfile"
+            || n == ".pre-commit-config.yaml"
             || n == "tsconfig.json"
             || n == "mypy.ini"
             || n == ".mypy.ini"
@@ -759,6 +817,9 @@ impl Domain for Ci {
         if n == "makefile" || n == "justfile" {
             read_make_targets(file.text, &mut local.scripts);
         }
+        if n == ".pre-commit-config.yaml" {
+            read_precommit(file.text, &mut local.scripts);
+        }
         if n == "tsconfig.json" {
             local.tsconfig = true;
         }
@@ -775,6 +836,7 @@ impl Domain for Ci {
             for (k, v) in local.scripts.make {
                 s.scripts.make.entry(k).or_default().extend(v);
             }
+            s.scripts.precommit.extend(local.scripts.precommit);
             s.py_types.extend(local.py_types);
             s.tsconfig |= local.tsconfig;
         }
@@ -905,7 +967,9 @@ impl Domain for Ci {
                 }
             }
             for (p, u) in &uses {
-                if re.is_match(&u.action) {
+                let mut lines = Vec::new();
+                expand(&u.action, &st.scripts, 1, &mut lines);
+                if lines.iter().any(|l| re.is_match(l)) {
                     return Some(Evidence::at_with_snippet(
                         &p.path,
                         u.line,
