@@ -27,6 +27,8 @@ fn paint_delta(p: &Paint, d: Option<f64>) -> String {
     }
 }
 
+const STILL_FAILING_SHOWN: usize = 15;
+
 /// Terminal view of a diff.
 pub fn terminal(d: &ReportDiff, opts: &RenderOptions) -> String {
     let p = Paint::new(opts.color);
@@ -120,12 +122,30 @@ pub fn terminal(d: &ReportDiff, opts: &RenderOptions) -> String {
         p.green("✓"),
     );
     section(&mut o, format!("New ({})", d.new.len()), &d.new, p.red("✗"));
+    // Still failing is context, not news: the most severe first, the rest counted.
+    let limit = if opts.verbose {
+        d.still_failing.len()
+    } else {
+        STILL_FAILING_SHOWN
+    };
     section(
         &mut o,
         format!("Still failing ({})", d.still_failing.len()),
-        &d.still_failing,
+        &d.still_failing[..d.still_failing.len().min(limit)],
         p.yellow("•"),
     );
+    if d.still_failing.len() > limit {
+        // `section` ended with a blank line; put the note before it.
+        o.pop();
+        let _ = writeln!(
+            o,
+            "  {}\n",
+            p.dim(&format!(
+                "… and {} more (--verbose or --format json lists them all)",
+                d.still_failing.len() - limit
+            ))
+        );
+    }
     o
 }
 

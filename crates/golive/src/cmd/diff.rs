@@ -20,6 +20,9 @@ pub struct Args {
     /// No colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
+    /// List every still-failing finding (the terminal view shows the 15 most severe).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 fn read(path: &Path) -> Result<Report> {
@@ -51,7 +54,7 @@ pub fn run(args: Args) -> Result<u8> {
     let before = read(&args.before)?;
     let after = read(&args.after)?;
     let d = diff(&before, &after);
-    let opts: RenderOptions = crate::output::terminal_options(args.no_color, false);
+    let opts: RenderOptions = crate::output::terminal_options(args.no_color, args.verbose);
     let text = golive_report::render_diff(&d, args.format, &opts)?;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
