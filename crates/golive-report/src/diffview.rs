@@ -45,9 +45,9 @@ pub fn terminal(d: &ReportDiff, opts: &RenderOptions) -> String {
         o,
         "  {} {}\n  {} {}\n",
         p.dim("before"),
-        d.before.generated_at,
+        crate::util::display_time(&d.before.generated_at),
         p.dim("after "),
-        d.after.generated_at
+        crate::util::display_time(&d.after.generated_at)
     );
     let _ = writeln!(
         o,

@@ -198,7 +198,11 @@ pub fn render(r: &Report, verbose: bool) -> String {
         "<b>collectors</b> {}",
         esc(&r.collectors.join(", "))
     ));
-    meta.push(format!("<b>generated</b> {}", esc(&r.generated_at)));
+    meta.push(format!(
+        "<b>generated</b> <time datetime=\"{}\">{}</time>",
+        esc(&r.generated_at),
+        esc(&crate::util::display_time(&r.generated_at))
+    ));
     let _ = write!(
         o,
         "<header class=\"top\">\n<div>\n<h1>{}</h1>\n<div class=\"meta\">{}</div>\n</div>\n<div class=\"verdict\"><span class=\"badge {}\">{}</span>\n<div class=\"score\"><b>{}</b> / 100</div></div>\n</header>\n",

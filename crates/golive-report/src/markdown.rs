@@ -75,7 +75,7 @@ pub fn render(r: &Report) -> String {
         "{} {} at {}",
         md_escape(&r.tool.name),
         md_escape(&r.tool.version),
-        md_escape(&r.generated_at)
+        md_escape(&crate::util::display_time(&r.generated_at))
     ));
     let _ = writeln!(o, "{}\n", meta.join(" · "));
     let _ = writeln!(o, "**Why {}:**\n", d.as_str());

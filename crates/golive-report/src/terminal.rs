@@ -177,7 +177,12 @@ fn header(o: &mut String, r: &Report, p: &Paint, width: usize) {
     field(
         o,
         "time",
-        &format!("{}  ({} {})", r.generated_at, r.tool.name, r.tool.version),
+        &format!(
+            "{}  ({} {})",
+            crate::util::display_time(&r.generated_at),
+            r.tool.name,
+            r.tool.version
+        ),
     );
     o.push('\n');
 }

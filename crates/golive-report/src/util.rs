@@ -52,6 +52,29 @@ pub fn primary_locator(f: &Finding) -> Option<String> {
         .map(Evidence::locator)
 }
 
+/// An RFC 3339 time for people: `2026-11-21T09:31:06.130173979Z` → `2026-11-21 09:31:06 UTC`.
+/// Anything else is returned as it is.
+pub fn display_time(t: &str) -> String {
+    let b = t.as_bytes();
+    let shaped = b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && t.is_char_boundary(19);
+    if !shaped {
+        return t.to_string();
+    }
+    let rest = t[19..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let zone = if rest == "Z" || rest == "+00:00" {
+        "UTC".to_string()
+    } else {
+        rest.to_string()
+    };
+    format!("{} {} {zone}", &t[..10], &t[11..19])
+}
+
 /// The short upper-case label of a severity.
 pub fn severity_label(s: Severity) -> &'static str {
     match s {
@@ -291,5 +314,14 @@ mod tests {
         assert_eq!(delta_text(Some(-3.2)), "−3");
         assert_eq!(delta_text(Some(0.2)), "±0");
         assert_eq!(score_text(None), "n/a");
+        assert_eq!(
+            display_time("2026-11-21T09:31:06.130173979Z"),
+            "2026-11-21 09:31:06 UTC"
+        );
+        assert_eq!(
+            display_time("2026-11-21T09:31:06+02:00"),
+            "2026-11-21 09:31:06 +02:00"
+        );
+        assert_eq!(display_time("yesterday"), "yesterday");
     }
 }

@@ -343,7 +343,7 @@ fn terminal_shows_header_verdict_findings_and_plan() {
         "fixtures/shop-api",
         "python (django)",
         "scan",
-        "2026-11-21T08:00:00Z",
+        "2026-11-21 08:00:00 UTC",
         " NO-GO ",
         &report.readiness,
         "secrets.hardcoded",
