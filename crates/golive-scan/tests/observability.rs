@@ -508,6 +508,12 @@ fn readiness_per_stack() {
         ),
         (
             EXPRESS,
+            "src/health.controller.ts",
+            "import { TypeOrmHealthIndicator } from '@nestjs/terminus';\nimport { Pool } from 'pg';\n@Controller('health')\nexport class HealthController {\n  constructor(private health: HealthCheckService, private db: TypeOrmHealthIndicator) {}\n\n  @Get()\n  check() {\n    return this.health.check([() => this.db.pingCheck('database')]);\n  }\n}\n",
+            Outcome::Pass,
+        ),
+        (
+            EXPRESS,
             "src/app.js",
             "app.get('/health', (req, res) => res.send('ok'));\n",
             Outcome::NotApplicable,

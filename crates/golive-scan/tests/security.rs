@@ -641,7 +641,25 @@ fn sql_injection_per_stack() {
             "sqlx::query(\"SELECT * FROM users WHERE id = $1\").bind(id).fetch_one(&pool).await?;\n",
             Outcome::Pass,
         ),
-        // no SQL at all
+        // request data reaching the SQL through a variable
+        (
+            FASTAPI,
+            "shop/views.py",
+            "def products(request):\n    name = request.GET.get(\"q\", \"\")\n    cursor.execute(\"SELECT id FROM p WHERE name LIKE '%%%s%%'\" % name)\n",
+            Outcome::Fail,
+        ),
+        (
+            EXPRESS,
+            "src/db.js",
+            "const { id, sort: order } = req.query;\nconst sql = `SELECT * FROM t WHERE id = ${id} ORDER BY ${order}`;\n",
+            Outcome::Fail,
+        ),
+        (
+            GIN,
+            "main.go",
+            "id := c.Query(\"id\")\nrows, _ := db.Query(\"SELECT * FROM t WHERE id = \" + id)\n",
+            Outcome::Fail,
+        ),
         (
             EXPRESS,
             "src/app.js",

@@ -666,6 +666,12 @@ static NEXT_DEF: LazyLock<Regex> = LazyLock::new(|| {
 /// The handler text after a route or health function: up to the next route or definition,
 /// 40 lines or 3 KiB.
 fn window(code: &str, start: usize, stop: usize) -> &str {
+    window_with(code, start, stop, true)
+}
+
+/// [`window`], optionally without cutting at the next definition (a NestJS controller's
+/// handlers are methods of the class after `@Controller`).
+fn window_with(code: &str, start: usize, stop: usize, cut: bool) -> &str {
     let mut end = stop.min(code.len()).min(start + 3072);
     while end > start && !code.is_char_boundary(end) {
         end -= 1;
@@ -673,6 +679,9 @@ fn window(code: &str, start: usize, stop: usize) -> &str {
     let mut text = &code[start..end];
     if let Some((i, _)) = text.match_indices('\n').nth(40) {
         text = &text[..i];
+    }
+    if !cut {
+        return text;
     }
     // the route's own line(s) and decorators stay; cut at the next definition after them
     let first_nl = text.find('\n').unwrap_or(text.len());
@@ -713,7 +722,7 @@ fn readiness(f: &CodeFile<'_>, routes: &[(usize, Hit)], st: &mut State) {
     for (i, (at, hit)) in routes.iter().enumerate() {
         let next = starts.iter().copied().find(|s| s > at).unwrap_or(c.len());
         let _ = i;
-        let w = window(c, *at, next);
+        let w = window_with(c, *at, next, hit.what != "NestJS health controller");
         if let Some(m) = DEP_CALL.find(w) {
             let mut h = f.hit(at + m.start(), format!("{} checks a dependency", hit.what));
             h.what = format!(

@@ -1014,22 +1014,16 @@ fn taint_re(lang: Lang) -> &'static Regex {
 
 /// Records one SQL-building site: tainted by request data, or formatted directly inside a
 /// query call.
-fn sql_site(
-    f: &CodeFile<'_>,
-    lang: Lang,
-    at: usize,
-    sql: &str,
-    dynamic: &str,
-    how: &str,
-    st: &mut State,
-) {
+fn sql_site(ctx: &SqlCtx<'_, '_>, at: usize, sql: &str, dynamic: &str, how: &str, st: &mut State) {
     if !SQL_KW.is_match(sql) {
         return;
     }
     st.sql_seen = true;
+    let f = ctx.f;
     let snippet_sql: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = snippet_sql.chars().take(60).collect();
-    if let Some(t) = taint_re(lang).find(dynamic) {
+    let var = || ctx.vars.as_ref().and_then(|v| v.find(dynamic));
+    if let Some(t) = taint_re(ctx.lang).find(dynamic).or_else(var) {
         st.sql_tainted.push(f.hit(
             at,
             format!(
@@ -1046,6 +1040,86 @@ fn sql_site(
             format!("SQL built by {how} inside a query call: \"{short}…\""),
         ));
     }
+}
+
+/// What an SQL site is judged with: the file, its language, and the names of variables the
+/// file assigns from request data (`name = request.GET.get("q")`).
+struct SqlCtx<'a, 'b> {
+    f: &'a CodeFile<'b>,
+    lang: Lang,
+    vars: Option<Regex>,
+}
+
+static VAR_PY: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?m)^[ \t]*(\w+)\s*(?::[^=\n]+)?=\s*[^\n]*?(?:{})",
+        TAINT_PY.as_str()
+    ))
+});
+static VAR_JS: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"\b(?:const|let|var)\s+(\w+)\s*(?::[^=\n]+)?=\s*[^;\n]*?(?:{})",
+        TAINT_JS.as_str()
+    ))
+});
+static VAR_JS_DESTRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*(?:req|request|ctx\.request)\s*\.\s*(?:body|query|params)\b",
+    )
+});
+static VAR_GO: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"\b(\w+)(?:\s*,\s*\w+)?\s*:?=\s*[^\n]*?(?:{})",
+        TAINT_GO.as_str()
+    ))
+});
+static VAR_RS: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"\blet\s+(?:mut\s+)?(\w+)\s*(?::[^=;]+)?=\s*[^;]*?(?:{})",
+        TAINT_RS.as_str()
+    ))
+});
+
+/// A pattern matching the variables this file fills from request data.
+fn tainted_vars(f: &CodeFile<'_>, lang: Lang) -> Option<Regex> {
+    let mut names: Vec<String> = Vec::new();
+    let assign: &Regex = match lang {
+        Lang::Python => &VAR_PY,
+        Lang::Js => &VAR_JS,
+        Lang::Go => &VAR_GO,
+        Lang::Rust => &VAR_RS,
+    };
+    for cap in assign.captures_iter(f.code) {
+        if let Some(n) = cap.get(1) {
+            names.push(n.as_str().to_string());
+        }
+    }
+    if lang == Lang::Js {
+        for cap in VAR_JS_DESTRUCTURE.captures_iter(f.code) {
+            let Some(list) = cap.get(1) else { continue };
+            for part in list.as_str().split(',') {
+                // `a`, `a: b` (renamed to b), `a = 1` (default)
+                let part = part.split('=').next().unwrap_or("").trim();
+                let name = part.rsplit(':').next().unwrap_or("").trim();
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                {
+                    names.push(name.to_string());
+                }
+            }
+        }
+    }
+    // Names too generic to track reliably.
+    names.retain(|n| n.len() > 1 && !matches!(n.as_str(), "_" | "err" | "ok" | "self" | "this"));
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return None;
+    }
+    let alt: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    Regex::new(&format!(r"\b(?:{})\b", alt.join("|"))).ok()
 }
 
 fn interpolations(s: &str) -> String {
@@ -1074,12 +1148,17 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
     if !lower_has_sql {
         return;
     }
+    let ctx = SqlCtx {
+        f,
+        lang,
+        vars: tainted_vars(f, lang),
+    };
     // Concatenation: "SELECT … " + x (any language).
     for m in CONCAT.find_iter(c) {
         let s = m.as_str();
         // the string part(s) and the dynamic part(s), from the bare view of the same span
         let bare = &f.bare[m.start()..m.end()];
-        sql_site(f, lang, m.start(), s, bare, "concatenation", st);
+        sql_site(&ctx, m.start(), s, bare, "concatenation", st);
     }
     match lang {
         Lang::Js => {
@@ -1094,8 +1173,7 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
                     continue;
                 }
                 sql_site(
-                    f,
-                    lang,
+                    &ctx,
                     m.start(),
                     s,
                     &interpolations(s),
@@ -1107,13 +1185,12 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
         Lang::Python => {
             for m in PY_FSTRING.find_iter(c) {
                 let s = m.as_str();
-                sql_site(f, lang, m.start(), s, &interpolations(s), "an f-string", st);
+                sql_site(&ctx, m.start(), s, &interpolations(s), "an f-string", st);
             }
             for cap in PY_PERCENT.captures_iter(c) {
                 if let (Some(all), Some(args)) = (cap.get(0), cap.get(1)) {
                     sql_site(
-                        f,
-                        lang,
+                        &ctx,
                         all.start(),
                         all.as_str(),
                         args.as_str(),
@@ -1125,8 +1202,7 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
             for cap in PY_FORMAT.captures_iter(c) {
                 if let (Some(all), Some(args)) = (cap.get(0), cap.get(1)) {
                     sql_site(
-                        f,
-                        lang,
+                        &ctx,
                         all.start(),
                         all.as_str(),
                         args.as_str(),
@@ -1140,8 +1216,7 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
             for cap in GO_SPRINTF.captures_iter(c) {
                 if let (Some(all), Some(args)) = (cap.get(0), cap.get(1)) {
                     sql_site(
-                        f,
-                        lang,
+                        &ctx,
                         all.start(),
                         all.as_str(),
                         args.as_str(),
@@ -1159,7 +1234,7 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
                         cap.get(2).map_or("", |a| a.as_str()),
                         interpolations(s.as_str())
                     );
-                    sql_site(f, lang, all.start(), s.as_str(), &args, "format!", st);
+                    sql_site(&ctx, all.start(), s.as_str(), &args, "format!", st);
                 }
             }
         }
