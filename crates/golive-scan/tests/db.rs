@@ -380,3 +380,27 @@ fn typeorm_class_migrations_are_read() {
     );
     assert_eq!(outcome(&f, "db.down-migrations"), Outcome::Pass);
 }
+
+#[test]
+fn gorm_auto_migrate_without_versioned_migrations_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("go.mod"),
+        "module x\n\ngo 1.22\n\nrequire (\n\tgorm.io/gorm v1.25.10\n\tgorm.io/driver/postgres v1.5.7\n)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("main.go"),
+        "package main\n\nimport (\n\t\"gorm.io/driver/postgres\"\n\t\"gorm.io/gorm\"\n)\n\nfunc main() {\n\tdb, _ := gorm.Open(postgres.Open(\"\"), &gorm.Config{})\n\t_ = db.AutoMigrate(&User{})\n}\n",
+    )
+    .unwrap();
+    let f = audit(root);
+    let m = of(&f, "db.migrations");
+    assert_eq!(outcome(&f, "db.migrations"), Outcome::Fail);
+    assert!(m[0].message.contains("GORM"));
+    assert!(
+        m[0].evidence.iter().any(|e| e.locator() == "main.go:10:1"),
+        "{m:#?}"
+    );
+}

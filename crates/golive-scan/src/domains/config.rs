@@ -2,11 +2,12 @@
 //! start-up, Django production settings (DEBUG, ALLOWED_HOSTS, HTTPS and cookie hardening, CSRF
 //! middleware) and separate settings per environment.
 //!
-//! Env file names: `.env`, `.env.<anything>` and `<anything>.env`. Templates
-//! (`example`, `sample`, `template`, `dist`, `defaults`, `tpl`, `schema`) are documentation and
-//! fine to commit; test files (`test`, `testing`, `ci`) hold throw-away values for the test suite
-//! and are fine too; every other one (`.env`, `.env.local`, `.env.production`, `prod.env`, …) is a
-//! real environment and must not be committed.
+//! Env file names: `.env`, `.env.<anything>` and `<anything>.env`. Templates (`example`,
+//! `sample`, `template`, `dist`, `defaults`, `tpl`, `schema`) are documentation and fine to
+//! commit, and so is dotenv-vault's encrypted `.env.vault` (not its `.env.keys`); test files
+//! (`test`, `testing`, `ci`) hold throw-away values for the test suite and are fine too; every
+//! other one (`.env`, `.env.local`, `.env.production`, `prod.env`, …) is a real environment and
+//! must not be committed.
 //!
 //! "Committed" means tracked by git (`git ls-files`, which also sees a tracked file that a later
 //! `.gitignore` hides) or, when git is unavailable or the root is not a git work tree, present in
@@ -33,8 +34,10 @@ pub(crate) enum EnvKind {
     Test,
 }
 
+/// `vault` is dotenv-vault's encrypted file, made to be committed (its `.env.keys` is not).
 const TEMPLATE_WORDS: &[&str] = &[
     "example", "sample", "template", "dist", "defaults", "default", "tpl", "schema", "skel",
+    "vault",
 ];
 const TEST_WORDS: &[&str] = &["test", "testing", "ci"];
 
@@ -1398,6 +1401,8 @@ mod tests {
         assert_eq!(env_kind("example.env"), Some(EnvKind::Template));
         assert_eq!(env_kind(".env.test"), Some(EnvKind::Test));
         assert_eq!(env_kind(".envrc"), None);
+        assert_eq!(env_kind(".env.vault"), Some(EnvKind::Template));
+        assert_eq!(env_kind(".env.keys"), Some(EnvKind::Real));
         assert_eq!(env_kind("environment.ts"), None);
     }
 

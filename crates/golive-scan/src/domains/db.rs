@@ -368,11 +368,16 @@ struct SqlSchema {
     /// (table, leading columns) of every index, primary key and unique constraint.
     indexes: Vec<(String, Vec<String>)>,
     fks: Vec<ForeignKey>,
+    /// Tables dropped by a later migration (their keys are gone with them).
+    dropped: BTreeSet<String>,
 }
 
 impl SqlSchema {
     /// A dropped table: its definition, keys and indexes no longer exist.
     fn forget(&mut self, table: &str) {
+        if self.tables.iter().any(|t| t.name == table) {
+            self.dropped.insert(table.to_string());
+        }
         self.tables.retain(|t| t.name != table);
         self.fks.retain(|f| f.table != table);
         self.indexes.retain(|(t, _)| t != table);
@@ -1729,6 +1734,9 @@ fn orms(repo: &Repo, st: &State) -> Vec<Orm> {
     if let Some(p) = manifest_mentions(st, "github.com/pressly/goose") {
         add("goose", Evidence::file(p));
     }
+    if let Some(p) = manifest_mentions(st, "gorm.io/gorm") {
+        add("GORM", Evidence::file(p));
+    }
     if let Some(p) = st.flyway_conf.first() {
         add("Flyway", Evidence::file(p));
     } else if let Some(m) = st
@@ -1778,6 +1786,9 @@ fn migrations_exist(_repo: &Repo, st: &State, orms: &[Orm], out: &mut Vec<Findin
             "Drizzle" => sql_migrations(st, |m| m.kind == MigKind::Sql).collect(),
             "golang-migrate" => sql_migrations(st, |m| m.path.ends_with(".up.sql")).collect(),
             "goose" => sql_migrations(st, |m| m.kind == MigKind::Sql).collect(),
+            // GORM's AutoMigrate only adds: versioned SQL (golang-migrate, goose, atlas) is the
+            // migration history
+            "GORM" => sql_migrations(st, |m| m.kind == MigKind::Sql).collect(),
             "Flyway" => {
                 sql_migrations(st, |m| is_flyway(crate::paths::file_name(&m.path))).collect()
             }
@@ -2044,11 +2055,16 @@ fn primary_keys(schema: &SqlSchema, out: &mut Vec<Finding>) {
 fn fk_indexes(schema: &SqlSchema, dialect: Dialect, out: &mut Vec<Finding>) {
     let check = Catalog::builtin().check("db.fk-index");
     if schema.fks.is_empty() {
-        out.push(Finding::new(
-            check,
-            Outcome::NotApplicable,
-            "no foreign keys in SQL migrations",
-        ));
+        let msg = if schema.dropped.is_empty() {
+            "no foreign keys in SQL migrations".to_string()
+        } else {
+            let d: Vec<&str> = schema.dropped.iter().map(String::as_str).collect();
+            format!(
+                "no foreign keys in the schema the migrations leave (tables dropped since: {})",
+                d.join(", ")
+            )
+        };
+        out.push(Finding::new(check, Outcome::NotApplicable, msg));
         return;
     }
     if dialect.mysql {
