@@ -77,7 +77,8 @@ fn good_dockerfile_passes_every_check() {
     }
     // The ARG-substituted base image is judged with its pinned default.
     let pins = at(&fs, "docker.pinned-base-image", "Dockerfile");
-    assert_eq!(lines(&pins, Outcome::Pass), vec![4, 10]);
+    // Both stages, and the image `COPY --from=busybox:1.36-uclibc` pulls.
+    assert_eq!(lines(&pins, Outcome::Pass), vec![4, 10, 22]);
     assert!(pins[0].message.contains("node:22.11-bookworm-slim"));
     assert!(pins[1].message.contains("digest"));
 }
@@ -98,7 +99,8 @@ fn bad_dockerfile_fails_with_lines() {
     assert_eq!(lines(&user, Outcome::Fail), vec![15]);
 
     let pins = at(&fs, "docker.pinned-base-image", df);
-    assert_eq!(lines(&pins, Outcome::Fail), vec![1, 7]);
+    // `FROM node`, `FROM python:latest`, `COPY --from=ghcr.io/acme/tools` (untagged).
+    assert_eq!(lines(&pins, Outcome::Fail), vec![1, 7, 19]);
     assert!(pins[0].message.contains("no tag"));
     assert!(pins[1].message.contains("latest"));
 

@@ -531,6 +531,33 @@ fn pinned(a: &Analysed, out: &mut Vec<Finding>) {
         };
         out.push(stage_at(id, outcome, msg, a, s));
     }
+    // `COPY --from=IMAGE` pulls an image too (a stage name or index is fine).
+    for ins in a.all("COPY") {
+        let (flags, _) = ins.flags();
+        let Some((_, from)) = flags.iter().find(|(k, _)| k == "from") else {
+            continue;
+        };
+        let lower = from.to_ascii_lowercase();
+        let is_stage = lower.chars().all(|c| c.is_ascii_digit())
+            || a.stages
+                .iter()
+                .any(|st| st.name.as_deref() == Some(lower.as_str()));
+        if is_stage || from.contains('$') || from.is_empty() {
+            continue;
+        }
+        let r = ImageRef::parse(from);
+        let (outcome, msg) = match r.pin() {
+            Pin::Digest | Pin::Tag => (
+                Outcome::Pass,
+                format!("`COPY --from={from}` uses a pinned image"),
+            ),
+            Pin::Latest | Pin::NoTag => (
+                Outcome::Fail,
+                format!("`COPY --from={from}` copies from an unpinned image (`latest`)"),
+            ),
+        };
+        out.push(at(id, outcome, msg, a, ins));
+    }
 }
 
 /// Names under which the image built from this Dockerfile is likely referred to: its directory,
