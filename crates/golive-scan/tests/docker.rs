@@ -337,3 +337,50 @@ fn non_utf8_dockerfile_parses_with_a_warning() {
     assert!(parse[0].message.contains("UTF-8"));
     assert_eq!(worst(&fs, "docker.non-root-user"), Outcome::Pass);
 }
+
+#[test]
+fn dockerignore_that_lets_env_files_in_is_a_warning() {
+    let fs = audit(&fixture("docker-variants"));
+    // The root context holds a .env the root .dockerignore (`.git` only) does not exclude.
+    let root = at(&fs, "docker.dockerignore", ".dockerignore");
+    assert!(
+        root.iter()
+            .any(|f| f.outcome == Outcome::Warn && f.message.contains(".env")),
+        "{root:#?}"
+    );
+    // api/ is its own context, without a .env: fine.
+    assert_eq!(
+        at(&fs, "docker.dockerignore", "api/.dockerignore")[0].outcome,
+        Outcome::Pass
+    );
+    // docker-good has a .env too, excluded by `.env*`.
+    let good = audit(&fixture("docker-good"));
+    assert_eq!(worst(&good, "docker.dockerignore"), Outcome::Pass);
+
+    // An empty .dockerignore excludes nothing.
+    let dir = temp_repo(&[
+        ("Dockerfile", b"FROM alpine:3.20\nUSER 1000\nCMD [\"sh\"]\n"),
+        (".dockerignore", b"# nothing yet\n\n"),
+    ]);
+    let fs = audit(dir.path());
+    let f = of(&fs, "docker.dockerignore");
+    assert_eq!(f[0].outcome, Outcome::Warn);
+    assert!(f[0].message.contains("empty"));
+    // `!` re-includes: `*` then `!.env` lets .env in.
+    let dir = temp_repo(&[
+        ("Dockerfile", b"FROM alpine:3.20\nUSER 1000\nCMD [\"sh\"]\n"),
+        (".dockerignore", b"*\n!.env\n!src/\n"),
+        (".env", b"A=1\n"),
+        ("config/.env.production", b"B=2\n"),
+        ("config/.env.example", b"B=\n"),
+    ]);
+    let fs = audit(dir.path());
+    let f = of(&fs, "docker.dockerignore");
+    assert_eq!(f[0].outcome, Outcome::Warn, "{f:#?}");
+    assert!(f[0].message.contains(".env"));
+    assert!(
+        !f[0].message.contains("config/.env.production"),
+        "excluded by `*`"
+    );
+    assert!(!f[0].message.contains("example"));
+}

@@ -685,14 +685,16 @@ fn dockerignore(a: &Analysed, repo: &Repo, out: &mut Vec<Finding>) {
         None => candidates.push(".dockerignore".into()),
     }
     match candidates.iter().find(|c| repo.exists(c)) {
-        Some(c) => out.push(
-            Finding::new(
-                cat(id),
-                Outcome::Pass,
-                format!("{c} limits the build context of {path}"),
-            )
-            .with_evidence(Evidence::file(c)),
-        ),
+        Some(c) => {
+            // The context is the directory of the .dockerignore (Docker reads it from the
+            // context root), or the Dockerfile's for `Dockerfile.dockerignore`.
+            let context = if *c == candidates[0] {
+                dir.unwrap_or("")
+            } else {
+                c.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+            };
+            out.push(judge_dockerignore(c, context, path, repo))
+        }
         None => out.push(
             Finding::new(
                 cat(id),
@@ -705,6 +707,106 @@ fn dockerignore(a: &Analysed, repo: &Repo, out: &mut Vec<Finding>) {
                 candidates.join(", ")
             ))),
         ),
+    }
+}
+
+/// Whether `.dockerignore` patterns exclude a path of the build context (Docker semantics: `*`
+/// stays within a directory, `**` crosses them, a matched directory excludes its content, `!`
+/// re-includes, the last matching pattern wins).
+fn dockerignore_excludes(patterns: &[(bool, globset::GlobMatcher)], rel: &str) -> bool {
+    let mut prefixes: Vec<&str> = rel.match_indices('/').map(|(i, _)| &rel[..i]).collect();
+    prefixes.push(rel);
+    let mut excluded = false;
+    for (negated, glob) in patterns {
+        if prefixes.iter().any(|p| glob.is_match(p)) {
+            excluded = !negated;
+        }
+    }
+    excluded
+}
+
+/// The .dockerignore found for a Dockerfile: a pass, or a warning when it is empty or lets a
+/// `.env` file of the context into the build.
+fn judge_dockerignore(ignore_path: &str, context: &str, dockerfile: &str, repo: &Repo) -> Finding {
+    let check = cat("docker.dockerignore");
+    let Some(text) = repo.read(ignore_path) else {
+        return Finding::new(
+            check,
+            Outcome::Pass,
+            format!("{ignore_path} limits the build context of {dockerfile}"),
+        )
+        .with_evidence(Evidence::file(ignore_path));
+    };
+    let mut patterns = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let (negated, pat) = match l.strip_prefix('!') {
+            Some(p) => (true, p.trim()),
+            None => (false, l),
+        };
+        let pat = pat.trim_start_matches("./").trim_start_matches('/');
+        let pat = pat.trim_end_matches('/');
+        if let Ok(g) = globset::GlobBuilder::new(pat)
+            .literal_separator(true)
+            .build()
+        {
+            patterns.push((negated, g.compile_matcher()));
+        }
+    }
+    if patterns.is_empty() {
+        return Finding::new(
+            check,
+            Outcome::Warn,
+            format!(
+                "{ignore_path} is empty: it excludes nothing from the build context of {dockerfile}"
+            ),
+        )
+        .with_evidence(Evidence::file(ignore_path));
+    }
+    let prefix = if context.is_empty() {
+        String::new()
+    } else {
+        format!("{context}/")
+    };
+    let leaked: Vec<&str> = repo
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(&prefix) && !f.is_vendored())
+        .filter(|f| {
+            let n = f.name();
+            (n == ".env" || n.starts_with(".env."))
+                && ![".example", ".sample", ".template", ".dist", ".defaults"]
+                    .iter()
+                    .any(|s| n.ends_with(s))
+        })
+        .map(|f| f.path.as_str())
+        .filter(|p| !dockerignore_excludes(&patterns, &p[prefix.len()..]))
+        .collect();
+    if leaked.is_empty() {
+        Finding::new(
+            check,
+            Outcome::Pass,
+            format!("{ignore_path} limits the build context of {dockerfile}"),
+        )
+        .with_evidence(Evidence::file(ignore_path))
+    } else {
+        let mut f = Finding::new(
+            check,
+            Outcome::Warn,
+            format!(
+                "{ignore_path} does not exclude {}: it is sent to the builder and `COPY . .` \
+                 puts it in the image",
+                leaked.join(", ")
+            ),
+        )
+        .with_evidence(Evidence::file(ignore_path));
+        for l in leaked {
+            f.evidence.push(Evidence::file(l));
+        }
+        f
     }
 }
 
