@@ -372,8 +372,17 @@ pub fn import_bytes(docs: &[(&str, &[u8])], mapper: &Mapper) -> Result<Checklist
             cl.warnings.push(format!("{path}: {n}"));
         }
         let mut local_ids: Vec<String> = Vec::with_capacity(parsed.items.len());
+        let mut last_section: Option<(&Vec<String>, String)> = None;
         for p in &parsed.items {
-            let base = text::item_id(&p.section, &p.text);
+            let skey = match &last_section {
+                Some((s, k)) if *s == &p.section => k.clone(),
+                _ => {
+                    let k = text::section_key(&p.section);
+                    last_section = Some((&p.section, k.clone()));
+                    k
+                }
+            };
+            let base = text::item_id_in(&skey, &p.text);
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             let id = if *n == 1 {

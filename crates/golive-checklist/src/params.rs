@@ -154,6 +154,9 @@ fn latency_unit(u: &str) -> &'static str {
 
 /// Extracts the parameters stated in an item's text.
 pub fn extract(text: &str) -> BTreeMap<String, Param> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return BTreeMap::new();
+    }
     let r = re();
     let t = fold(text);
     let mut out = BTreeMap::new();

@@ -77,8 +77,6 @@ pub struct Parsed {
 }
 
 struct Re {
-    heading: Regex,
-    task: Regex,
     severity_word: Regex,
     severity_paren: Regex,
     plain_bullet: Regex,
@@ -89,9 +87,6 @@ struct Re {
 fn re() -> &'static Re {
     static R: OnceLock<Re> = OnceLock::new();
     R.get_or_init(|| Re {
-        heading: Regex::new(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$").expect("static regex"),
-        task: Regex::new(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*?))?[ \t]*$")
-            .expect("static regex"),
         severity_word: Regex::new(
             r"\b(CRITICAL|CRITIQUE|BLOCKER|BLOQUANT|HIGH|HAUTE|ÉLEVÉE|MEDIUM|MOYENNE|LOW|BASSE|P[0-4])\b",
         )
@@ -159,10 +154,70 @@ pub fn status_mark(title: &str) -> Option<(ItemState, &str)> {
 /// Removes an evidence note written by `golive checklist export` (`— pass: Dockerfile:12`), so
 /// that export → import gives the same text.
 pub fn strip_evidence_note(text: &str) -> &str {
+    if !text.contains(" — ") {
+        return text;
+    }
     match re().evidence_note.find(text) {
         Some(m) => &text[..m.start()],
         None => text,
     }
+}
+
+/// `#`–`######` headings (up to three spaces of indent): (level, raw title).
+fn heading_line(line: &str) -> Option<(usize, &str)> {
+    let t = line.trim_start_matches(' ');
+    if line.len() - t.len() > 3 {
+        return None;
+    }
+    let level = t.bytes().take_while(|&b| b == b'#').count();
+    if level == 0 || level > 6 {
+        return None;
+    }
+    let rest = &t[level..];
+    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    Some((level, rest.trim()))
+}
+
+/// `- [ ] text`, `* [X] text`, `+ [x]`, `1. [ ]`, `2) [x]`: (indent, checked, text).
+fn task_line(line: &str) -> Option<(usize, bool, &str)> {
+    let body = line.trim_start_matches([' ', '\t']);
+    let ws = &line[..line.len() - body.len()];
+    let b = body.as_bytes();
+    let mut i = match b.first()? {
+        b'-' | b'*' | b'+' => 1,
+        b'0'..=b'9' => {
+            let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n > 9 || !matches!(b.get(n), Some(b'.' | b')')) {
+                return None;
+            }
+            n + 1
+        }
+        _ => return None,
+    };
+    let sp = b[i..]
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    if sp == 0 {
+        return None;
+    }
+    i += sp;
+    if b.len() < i + 3 || b[i] != b'[' || b[i + 2] != b']' {
+        return None;
+    }
+    let checked = match b[i + 1] {
+        b' ' => false,
+        b'x' | b'X' => true,
+        _ => return None,
+    };
+    let rest = &body[i + 3..];
+    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let indent = ws.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+    Some((indent, checked, rest.trim()))
 }
 
 fn clean_title(t: &str) -> String {
@@ -253,18 +308,17 @@ pub fn parse(text: &str) -> Parsed {
             continue;
         }
         let fenced = fence.is_some();
-        if let Some(c) = r.heading.captures(raw) {
+        if let Some((level, title)) = heading_line(raw) {
             lines.push(Line::Heading {
-                level: c[1].len(),
-                title: clean_title(c.get(2).map_or("", |m| m.as_str())),
+                level,
+                title: clean_title(title),
                 in_markdown_fence: fenced,
             });
-        } else if let Some(c) = r.task.captures(raw) {
-            let indent = c[1].chars().map(|ch| if ch == '\t' { 4 } else { 1 }).sum();
+        } else if let Some((indent, checked, text)) = task_line(raw) {
             lines.push(Line::Task {
                 indent,
-                checked: &c[2] != " ",
-                text: c.get(3).map_or("", |m| m.as_str()),
+                checked,
+                text,
                 fenced,
             });
         } else {
@@ -502,6 +556,9 @@ pub fn parse(text: &str) -> Parsed {
 /// A priority written inside a task's own text (`[P1]`, `(CRITICAL)`); upper-case words in the
 /// middle of a sentence are not enough there.
 fn heading_severity_inline(text: &str) -> Option<Severity> {
+    if !text.contains(['(', '[']) {
+        return None;
+    }
     re().severity_paren
         .captures(text)
         .and_then(|c| severity_of(&c[1]))

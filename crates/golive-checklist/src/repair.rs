@@ -17,7 +17,7 @@
 
 use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// What was repaired, and how many places.
@@ -131,12 +131,23 @@ enum Enc {
     Windows1252,
 }
 
-/// char → byte for the high half (0x80–0xFF) of one single-byte encoding.
-fn table(enc: Enc) -> &'static HashMap<char, u8> {
-    static MAC: OnceLock<HashMap<char, u8>> = OnceLock::new();
-    static WIN: OnceLock<HashMap<char, u8>> = OnceLock::new();
+/// char → byte for the high half (0x80–0xFF) of one single-byte encoding, sorted by char.
+struct Table(Vec<(char, u8)>);
+
+impl Table {
+    fn get(&self, c: &char) -> Option<&u8> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(c))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+}
+
+fn table(enc: Enc) -> &'static Table {
+    static MAC: OnceLock<Table> = OnceLock::new();
+    static WIN: OnceLock<Table> = OnceLock::new();
     let build = |encoding: &'static Encoding, latin1_c1: bool| {
-        let mut m = HashMap::new();
+        let mut m = BTreeMap::new();
         for b in 0x80u8..=0xFF {
             let one = [b];
             let (s, _, had_errors) = encoding.decode(&one);
@@ -148,7 +159,7 @@ fn table(enc: Enc) -> &'static HashMap<char, u8> {
                 m.entry(char::from(b)).or_insert(b);
             }
         }
-        m
+        Table(m.into_iter().collect())
     };
     match enc {
         Enc::MacRoman => MAC.get_or_init(|| build(encoding_rs::MACINTOSH, false)),

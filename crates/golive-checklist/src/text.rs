@@ -93,11 +93,24 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// neighbour leaves it unchanged; status marks, emoji, accents, case and punctuation in the
 /// section titles do not count.
 pub fn item_id(section: &[String], text: &str) -> String {
+    item_id_in(&section_key(section), text)
+}
+
+/// The normalised section path used by [`item_id`] (computed once per section when many items
+/// share it).
+pub fn section_key(section: &[String]) -> String {
     let mut key = String::new();
     for s in section {
         key.push_str(&normalize(s));
         key.push('/');
     }
+    key
+}
+
+/// [`item_id`] with a precomputed [`section_key`].
+pub fn item_id_in(section_key: &str, text: &str) -> String {
+    let mut key = String::with_capacity(section_key.len() + text.len() + 1);
+    key.push_str(section_key);
     key.push('\n');
     key.push_str(&normalize(text));
     let h = fnv1a(key.as_bytes());
