@@ -362,3 +362,29 @@ fn alias_bombs_and_deep_nesting_are_parse_findings() {
     assert!(failed.iter().any(|(p, _)| *p == "bomb.yaml"));
     assert_eq!(worst(&fs, "compose.parse"), Outcome::Fail);
 }
+
+#[test]
+fn many_containers_with_one_image_are_each_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: fan-out\nspec:\n  template:\n    spec:\n      containers:\n",
+    );
+    let n = 2000;
+    for i in 0..n {
+        text.push_str(&format!("        - name: c{i}\n          image: img:1\n"));
+    }
+    std::fs::write(dir.path().join("job.yaml"), text).expect("write");
+    let fs = audit(dir.path());
+    let res = of(&fs, "k8s.resources");
+    assert_eq!(res.len(), n);
+    for (i, f) in res.iter().enumerate() {
+        // Container i's `image:` is on line 10 + 2i.
+        let expect = 10 + 2 * i as u32;
+        assert_eq!(
+            f.primary_location(),
+            Some(("job.yaml", Some(expect))),
+            "{}",
+            f.message
+        );
+    }
+}

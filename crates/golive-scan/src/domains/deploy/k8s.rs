@@ -302,35 +302,63 @@ fn line_of(doc: &Doc, needle: &str) -> u32 {
         .unwrap_or(doc.line)
 }
 
-/// The line of a container's `image:` (the one next to its `name:` when several containers use
-/// the same image), or of its name.
-fn container_line(doc: &Doc, name: &str, image: &str) -> u32 {
-    let lines: Vec<&str> = doc.text.lines().collect();
-    let name_key = format!("name: {name}");
-    let names: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| {
+/// Where `name:` and `image:` values sit in a document, built once per workload so that
+/// locating many containers stays linear.
+#[derive(Default)]
+struct LineIndex {
+    names: std::collections::HashMap<String, Vec<usize>>,
+    images: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl LineIndex {
+    fn new(doc: &Doc) -> Self {
+        let mut idx = LineIndex::default();
+        for (i, l) in doc.text.lines().enumerate() {
             let t = l.trim_start().trim_start_matches("- ").trim_end();
-            t == name_key || t == format!("name: \"{name}\"") || t == format!("name: '{name}'")
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let images: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !image.is_empty() && l.contains("image:") && l.contains(image))
-        .map(|(i, _)| i)
-        .collect();
-    let distance = |i: usize| {
-        names
+            let unquote = |v: &str| v.trim().trim_matches(['"', '\'']).to_string();
+            if let Some(v) = t.strip_prefix("name:") {
+                idx.names.entry(unquote(v)).or_default().push(i);
+            } else if let Some(v) = t.strip_prefix("image:") {
+                idx.images.entry(unquote(v)).or_default().push(i);
+            }
+        }
+        idx
+    }
+
+    /// The line of a container's `image:` (the one nearest its `name:` when several containers
+    /// use the same image), or of its name.
+    fn container(&self, doc: &Doc, name: &str, image: &str) -> u32 {
+        let names = self.names.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let images = self.images.get(image).map(Vec::as_slice).unwrap_or(&[]);
+        // For each name line, the nearest image line (both lists are sorted).
+        let nearest = names
             .iter()
-            .map(|&n| n.abs_diff(i))
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    let near = images.iter().min_by_key(|&&i| distance(i)).or(names.last());
-    near.map(|&i| doc.line + i as u32).unwrap_or(doc.line)
+            .filter_map(|&n| {
+                let k = images.partition_point(|&i| i < n);
+                [k.checked_sub(1), Some(k)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| images.get(k))
+                    // On a tie, the image below the name: `- name:` usually comes first.
+                    .min_by_key(|&&i| (i.abs_diff(n), i < n))
+                    .map(|&i| (i.abs_diff(n), i))
+            })
+            .min();
+        let line = nearest
+            .map(|(_, i)| i)
+            .or(images.first().copied())
+            .or(names.last().copied());
+        line.map(|i| doc.line + i as u32).unwrap_or(doc.line)
+    }
+
+    /// The first line of `name: NAME`.
+    fn name(&self, doc: &Doc, name: &str) -> u32 {
+        self.names
+            .get(name)
+            .and_then(|v| v.first())
+            .map(|&i| doc.line + i as u32)
+            .unwrap_or(doc.line)
+    }
 }
 
 /// A Kubernetes object.
@@ -367,6 +395,7 @@ struct Workload<'a> {
     pod_labels: BTreeMap<String, String>,
     replicas: Option<u64>,
     containers: Vec<Container<'a>>,
+    index: LineIndex,
 }
 
 impl Workload<'_> {
@@ -406,6 +435,7 @@ fn workload<'a>(obj: Obj<'a>) -> Workload<'a> {
     let pod_labels = labels(template.and_then(|t| path(t, &["metadata", "labels"])));
     let replicas = as_u64(path(v, &["spec", "replicas"]));
     let mut containers = Vec::new();
+    let index = LineIndex::new(obj.doc);
     for (key, init) in [("initContainers", true), ("containers", false)] {
         if let Some(list) = pod_spec
             .and_then(|p| p.get(key))
@@ -414,7 +444,7 @@ fn workload<'a>(obj: Obj<'a>) -> Workload<'a> {
             for c in list {
                 let name = s(c.get("name")).unwrap_or_default();
                 let image = s(c.get("image")).unwrap_or_default();
-                let line = container_line(obj.doc, &name, &image);
+                let line = index.container(obj.doc, &name, &image);
                 containers.push(Container {
                     name,
                     image,
@@ -431,6 +461,7 @@ fn workload<'a>(obj: Obj<'a>) -> Workload<'a> {
         pod_labels,
         replicas,
         containers,
+        index,
     }
 }
 
@@ -1077,7 +1108,7 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
                 };
                 let in_url = url_password(&value).is_some();
                 if (secret_name(&name) && !placeholder_value(&value)) || in_url {
-                    let line = line_of(w.obj.doc, &format!("name: {name}"));
+                    let line = w.index.name(w.obj.doc, &name);
                     let what = if in_url {
                         "a URL with a literal password in"
                     } else {
