@@ -44,20 +44,43 @@ pub struct Lexed {
     pub bare: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum St {
-    Code,
-    LineComment,
-    /// Block comment, with nesting depth (Rust nests).
-    Block(u32),
-    /// String closed by this byte; `multi` = may span lines; `escapes` = backslash escapes.
-    Str {
-        quote: u8,
-        triple: bool,
-        escapes: bool,
-    },
-    /// Rust raw string closed by `"` and this many `#`.
-    Raw(usize),
+/// Bytes that may change the lexer state, per language (everything else is skipped fast).
+const fn interesting(lang: Lang) -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    match lang {
+        Lang::Python => t[b'#' as usize] = true,
+        Lang::Js | Lang::Go => {
+            t[b'/' as usize] = true;
+            t[b'`' as usize] = true;
+        }
+        Lang::Rust => {
+            t[b'/' as usize] = true;
+            t[b'r' as usize] = true;
+        }
+    }
+    t
+}
+
+static INTERESTING: [[bool; 256]; 4] = [
+    interesting(Lang::Js),
+    interesting(Lang::Python),
+    interesting(Lang::Rust),
+    interesting(Lang::Go),
+];
+
+/// Replaces every byte but newlines in `v[from..to]` by a space.
+fn blank(v: &mut [u8], from: usize, to: usize) {
+    let to = to.min(v.len());
+    if from >= to {
+        return;
+    }
+    for x in &mut v[from..to] {
+        if *x != b'\n' {
+            *x = b' ';
+        }
+    }
 }
 
 /// Lexes `text` as `lang`, blanking comments (and, in `bare`, string contents).
@@ -66,176 +89,155 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
     let mut code = b.to_vec();
     let mut bare = b.to_vec();
     let n = b.len();
-    let mut st = St::Code;
+    let table = &INTERESTING[lang as usize];
+    let slashes = matches!(lang, Lang::Js | Lang::Rust | Lang::Go);
     let mut i = 0;
-    let blank = |v: &mut Vec<u8>, from: usize, to: usize| {
-        for x in &mut v[from..to.min(n)] {
-            if *x != b'\n' {
-                *x = b' ';
-            }
-        }
-    };
     while i < n {
-        let c = b[i];
-        match st {
-            St::Code => {
-                let next = b.get(i + 1).copied();
-                match (lang, c) {
-                    (Lang::Python, b'#') => {
-                        st = St::LineComment;
-                        continue;
-                    }
-                    (Lang::Js | Lang::Rust | Lang::Go, b'/') if next == Some(b'/') => {
-                        st = St::LineComment;
-                        continue;
-                    }
-                    (Lang::Js | Lang::Rust | Lang::Go, b'/') if next == Some(b'*') => {
-                        blank(&mut code, i, i + 2);
-                        blank(&mut bare, i, i + 2);
-                        i += 2;
-                        st = St::Block(1);
-                        continue;
-                    }
-                    (Lang::Python, b'"' | b'\'') => {
-                        let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
-                        i += if triple { 3 } else { 1 };
-                        st = St::Str {
-                            quote: c,
-                            triple,
-                            escapes: true,
-                        };
-                        continue;
-                    }
-                    (Lang::Js, b'"' | b'\'' | b'`') | (Lang::Rust | Lang::Go, b'"') => {
-                        st = St::Str {
-                            quote: c,
-                            triple: c == b'`',
-                            escapes: true,
-                        };
-                    }
-                    (Lang::Go, b'`') => {
-                        st = St::Str {
-                            quote: c,
-                            triple: true,
-                            escapes: false,
-                        };
-                    }
-                    (Lang::Rust, b'r')
-                        if (i == 0 || !is_ident(b[i - 1])) && matches!(next, Some(b'"' | b'#')) =>
-                    {
-                        let mut j = i + 1;
-                        while j < n && b[j] == b'#' {
-                            j += 1;
-                        }
-                        if j < n && b[j] == b'"' {
-                            st = St::Raw(j - i - 1);
-                            i = j + 1;
-                            continue;
-                        }
-                    }
-                    (Lang::Rust | Lang::Go, b'\'') => {
-                        // A char/rune literal ('x', '\n', '"'); otherwise a Rust lifetime.
-                        if next == Some(b'\\') {
-                            let mut j = i + 2;
-                            while j < n && j < i + 12 && b[j] != b'\'' && b[j] != b'\n' {
-                                j += 1;
-                            }
-                            i = j + 1;
-                            continue;
-                        }
-                        let ch_len = text[i + 1..].chars().next().map_or(0, char::len_utf8);
-                        if ch_len > 0 && b.get(i + 1 + ch_len) == Some(&b'\'') {
-                            i += 2 + ch_len;
-                            continue;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            St::LineComment => {
-                let end = b[i..].iter().position(|&x| x == b'\n').map_or(n, |p| i + p);
-                blank(&mut code, i, end);
-                blank(&mut bare, i, end);
-                i = end;
-                st = St::Code;
-            }
-            St::Block(depth) => {
-                if c == b'*' && b.get(i + 1) == Some(&b'/') {
-                    blank(&mut code, i, i + 2);
-                    blank(&mut bare, i, i + 2);
-                    i += 2;
-                    st = if depth > 1 {
-                        St::Block(depth - 1)
-                    } else {
-                        St::Code
-                    };
-                    continue;
-                }
-                if lang == Lang::Rust && c == b'/' && b.get(i + 1) == Some(&b'*') {
-                    blank(&mut code, i, i + 2);
-                    blank(&mut bare, i, i + 2);
-                    i += 2;
-                    st = St::Block(depth + 1);
-                    continue;
-                }
-                blank(&mut code, i, i + 1);
-                blank(&mut bare, i, i + 1);
-                i += 1;
-            }
-            St::Str {
-                quote,
-                triple,
-                escapes,
-            } => {
-                if escapes && c == b'\\' {
-                    blank(&mut bare, i, i + 2);
-                    i += 2;
-                    continue;
-                }
-                if c == quote {
-                    if lang == Lang::Python && triple {
-                        if b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote) {
-                            i += 3;
-                            st = St::Code;
-                            continue;
-                        }
-                    } else {
-                        i += 1;
-                        st = St::Code;
-                        continue;
-                    }
-                }
-                if c == b'\n' && !triple && lang != Lang::Rust {
-                    // Unterminated single-line string: recover at the end of the line.
-                    st = St::Code;
-                    i += 1;
-                    continue;
-                }
-                blank(&mut bare, i, i + 1);
-                i += 1;
-            }
-            St::Raw(hashes) => {
-                if c == b'"'
-                    && b[i + 1..]
-                        .iter()
-                        .take(hashes)
-                        .filter(|&&x| x == b'#')
-                        .count()
-                        == hashes
-                {
-                    i += 1 + hashes;
-                    st = St::Code;
-                    continue;
-                }
-                blank(&mut bare, i, i + 1);
-                i += 1;
-            }
+        // Code: skip to the next byte that may open a comment or a string.
+        while i < n && !table[b[i] as usize] {
+            i += 1;
         }
+        if i >= n {
+            break;
+        }
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        // Line comment.
+        if (lang == Lang::Python && c == b'#') || (slashes && c == b'/' && next == Some(b'/')) {
+            let end = b[i..].iter().position(|&x| x == b'\n').map_or(n, |p| i + p);
+            blank(&mut code, i, end);
+            blank(&mut bare, i, end);
+            i = end;
+            continue;
+        }
+        // Block comment (nested in Rust).
+        if slashes && c == b'/' && next == Some(b'*') {
+            let mut depth = 1u32;
+            let mut j = i + 2;
+            while j < n && depth > 0 {
+                match (b[j], b.get(j + 1).copied()) {
+                    (b'*', Some(b'/')) => {
+                        depth -= 1;
+                        j += 2;
+                    }
+                    (b'/', Some(b'*')) if lang == Lang::Rust => {
+                        depth += 1;
+                        j += 2;
+                    }
+                    _ => j += 1,
+                }
+            }
+            let end = j.min(n);
+            blank(&mut code, i, end);
+            blank(&mut bare, i, end);
+            i = end;
+            continue;
+        }
+        if c == b'/' {
+            i += 1;
+            continue;
+        }
+        // Rust raw strings r"…", r#"…"#.
+        if c == b'r' {
+            if lang == Lang::Rust
+                && (i == 0 || !is_ident(b[i - 1]))
+                && matches!(next, Some(b'"' | b'#'))
+            {
+                let mut j = i + 1;
+                while j < n && b[j] == b'#' {
+                    j += 1;
+                }
+                if j < n && b[j] == b'"' {
+                    let hashes = j - i - 1;
+                    let mut k = j + 1;
+                    let end = loop {
+                        match b[k.min(n)..].iter().position(|&x| x == b'"') {
+                            None => break n,
+                            Some(p) => {
+                                let q = k + p;
+                                if b[q + 1..]
+                                    .iter()
+                                    .take(hashes)
+                                    .filter(|&&x| x == b'#')
+                                    .count()
+                                    == hashes
+                                {
+                                    break q;
+                                }
+                                k = q + 1;
+                            }
+                        }
+                    };
+                    blank(&mut bare, j + 1, end);
+                    i = (end + 1 + hashes).min(n);
+                    continue;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // Char / rune literals ('x', '\n', '"') in Rust and Go; otherwise a Rust lifetime.
+        if c == b'\'' && matches!(lang, Lang::Rust | Lang::Go) {
+            if next == Some(b'\\') {
+                let mut j = i + 2;
+                while j < n && j < i + 12 && b[j] != b'\'' && b[j] != b'\n' {
+                    j += 1;
+                }
+                i = j + 1;
+                continue;
+            }
+            let ch_len = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+            if ch_len > 0 && b.get(i + 1 + ch_len) == Some(&b'\'') {
+                i += 2 + ch_len;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        // Strings.
+        let triple = lang == Lang::Python && next == Some(c) && b.get(i + 2) == Some(&c);
+        let (multiline, escapes) = match (lang, c) {
+            (Lang::Python, _) => (triple, true),
+            (Lang::Js, b'`') => (true, true),
+            (Lang::Go, b'`') => (true, false),
+            (Lang::Rust, _) => (true, true),
+            _ => (false, true),
+        };
+        let open = if triple { 3 } else { 1 };
+        let mut j = i + open;
+        let end = loop {
+            let Some(p) = b[j.min(n)..]
+                .iter()
+                .position(|&x| x == c || x == b'\n' || (escapes && x == b'\\'))
+            else {
+                break n;
+            };
+            let q = j + p;
+            match b[q] {
+                b'\\' => j = q + 2,
+                b'\n' if !multiline => break q, // unterminated: recover at the line end
+                b'\n' => j = q + 1,
+                _ if triple => {
+                    if b.get(q + 1) == Some(&c) && b.get(q + 2) == Some(&c) {
+                        break q;
+                    }
+                    j = q + 1;
+                }
+                _ => break q,
+            }
+        };
+        blank(&mut bare, i + open, end);
+        i = if end >= n {
+            n
+        } else if b[end] == b'\n' {
+            end + 1
+        } else {
+            end + open
+        };
     }
-    // Only ASCII bytes were replaced, by ASCII spaces, and whole multi-byte sequences are
-    // replaced together or not at all except inside blanked runs, where every byte becomes a
-    // space: the result is valid UTF-8. Fall back to lossy decoding defensively.
+    // Only ASCII bytes were replaced, by ASCII spaces, and multi-byte sequences are replaced
+    // only inside blanked runs, where every byte becomes a space: the result is valid UTF-8.
+    // Fall back to lossy decoding defensively.
     Lexed {
         code: String::from_utf8(code)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),

@@ -123,14 +123,28 @@ fn health_routes(f: &CodeFile<'_>) -> Vec<(usize, Hit)> {
         out.push((0, f.hit(0, "file-based health route")));
     }
     let c = f.code;
+    // A health path is quoted: look for the quoted forms before running the route patterns.
     let lower_has = [
         "health",
-        "live",
-        "ready",
-        "status",
-        "ping",
-        "alive",
+        "livez",
+        "readyz",
+        "liveness",
+        "readiness",
         "heartbeat",
+        "/ping",
+        "/status",
+        "/ready",
+        "/live",
+        "/alive",
+        "\"ping",
+        "'ping",
+        "\"status",
+        "'status",
+        "\"ready",
+        "'ready",
+        "\"live",
+        "'live",
+        "`/",
     ]
     .iter()
     .any(|w| c.contains(w));
@@ -733,6 +747,14 @@ fn readiness(f: &CodeFile<'_>, routes: &[(usize, Hit)], st: &mut State) {
             );
             st.ready_checks.push(h);
         }
+    }
+    let named = [
+        "ealth", "EALTH", "eady", "EADY", "ivez", "IVEZ", "iveness", "IVENESS",
+    ]
+    .iter()
+    .any(|w| c.contains(w));
+    if !named {
+        return;
     }
     for cap in HEALTH_FN.captures_iter(c) {
         let (Some(all), Some(name)) = (cap.get(0), cap.get(1)) else {
