@@ -43,5 +43,15 @@ fn main() {
     let t = Instant::now();
     let _ = golive_checklist::Checklist::load(&dir).expect("load");
     println!("load: {:?}", t.elapsed());
+    let mut no_docs = cl.clone();
+    for d in &mut no_docs.documents {
+        d.text.clear();
+    }
+    let t = Instant::now();
+    no_docs.save(&dir).expect("save");
+    println!("save without document text: {:?}", t.elapsed());
+    let t = Instant::now();
+    let j = serde_json::to_string(&cl).expect("json");
+    println!("json of the same: {:?} ({} bytes)", t.elapsed(), j.len());
     let _ = std::fs::remove_file(dir);
 }

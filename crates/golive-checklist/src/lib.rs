@@ -79,10 +79,13 @@ pub enum ChecklistError {
 }
 
 /// One imported document: its path as given and its repaired text (kept so that export can
-/// write the checklist back in its original structure).
+/// write the checklist back in its original structure). The text is stored beside the checklist
+/// file, in `<checklist file stem>.d/<n>.md` (plain Markdown: fast to write and to diff), not in
+/// the TOML itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub path: String,
+    #[serde(skip)]
     pub text: String,
     #[serde(default)]
     pub repairs: Repairs,
@@ -200,16 +203,37 @@ impl Checklist {
         }
     }
 
-    /// Reads `.golive/checklist.toml`.
+    /// Where the repaired text of document `i` is stored, beside the checklist file.
+    pub fn document_path(path: &Path, i: usize) -> std::path::PathBuf {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "checklist".into());
+        path.with_file_name(format!("{stem}.d"))
+            .join(format!("{i}.md"))
+    }
+
+    /// Reads `.golive/checklist.toml` and the documents beside it.
     pub fn load(path: &Path) -> Result<Checklist, ChecklistError> {
         let text = std::fs::read_to_string(path).map_err(|e| ChecklistError::Read {
             path: path.display().to_string(),
             source: e,
         })?;
-        toml::from_str(&text).map_err(|e| ChecklistError::Store {
+        let mut cl: Checklist = toml::from_str(&text).map_err(|e| ChecklistError::Store {
             path: path.display().to_string(),
             message: e.message().trim().to_string(),
-        })
+        })?;
+        for (i, d) in cl.documents.iter_mut().enumerate() {
+            let p = Checklist::document_path(path, i);
+            d.text = std::fs::read_to_string(&p).map_err(|e| ChecklistError::Store {
+                path: p.display().to_string(),
+                message: format!(
+                    "the imported text of {} is missing or unreadable ({e})",
+                    d.path
+                ),
+            })?;
+        }
+        Ok(cl)
     }
 
     /// Writes `.golive/checklist.toml` (creating `.golive/`).
@@ -227,8 +251,32 @@ impl Checklist {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
+        let docs = Checklist::document_path(path, 0);
+        if let Some(dir) = docs.parent() {
+            if dir.is_dir() {
+                std::fs::remove_dir_all(dir).map_err(|e| ChecklistError::Write {
+                    path: dir.display().to_string(),
+                    source: e,
+                })?;
+            }
+            std::fs::create_dir_all(dir).map_err(|e| ChecklistError::Write {
+                path: dir.display().to_string(),
+                source: e,
+            })?;
+        }
+        for (i, d) in self.documents.iter().enumerate() {
+            let p = Checklist::document_path(path, i);
+            std::fs::write(&p, &d.text).map_err(|e| ChecklistError::Write {
+                path: p.display().to_string(),
+                source: e,
+            })?;
+        }
         let text = format!(
-            "# Imported by `golive checklist import`; re-import to refresh. Sign-offs live in signoffs.toml.\n{body}"
+            "# Imported by `golive checklist import`; re-import to refresh. The repaired documents are in {}/. Sign-offs live in signoffs.toml.\n{body}",
+            docs.parent()
+                .and_then(|d| d.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         );
         std::fs::write(path, text).map_err(w)
     }
