@@ -176,3 +176,28 @@ fn compose_that_is_not_a_mapping_is_a_parse_failure() {
     // Nothing could be read: the service checks cannot decide.
     assert_eq!(worst(&fs, "compose.healthcheck"), Outcome::Inconclusive);
 }
+
+#[test]
+fn many_services_are_each_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("services:\n");
+    let n = 3000;
+    for i in 0..n {
+        text.push_str(&format!(
+            "  s{i}:\n    image: nginx:1.27\n    environment:\n      DB_PASSWORD: s3cret-{i}-value\n"
+        ));
+    }
+    std::fs::write(dir.path().join("compose.yaml"), text).expect("write");
+    let fs = audit(dir.path());
+    let pw = of(&fs, "compose.hardcoded-password");
+    assert_eq!(pw.len(), n);
+    for i in [0, 1, n / 2, n - 1] {
+        let f = service(&fs, "compose.hardcoded-password", &format!("s{i}"));
+        // Service i starts on line 2 + 4i; its password is 3 lines below.
+        assert_eq!(line(f), 2 + 4 * i as u32 + 3, "{}", f.message);
+        assert_eq!(
+            line(service(&fs, "compose.restart-policy", &format!("s{i}"))),
+            2 + 4 * i as u32
+        );
+    }
+}

@@ -69,41 +69,61 @@ fn s(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// The 1-based line of the service key `name:` (indented, under `services:`).
-fn service_line(text: &str, name: &str) -> u32 {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(services) = lines.iter().position(|l| l.trim_end() == "services:") else {
-        return 1;
-    };
-    // Service keys share the indentation of the first key under `services:`.
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let Some(width) = lines[services + 1..]
-        .iter()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|l| indent(l))
-    else {
-        return 1;
-    };
-    let keys = [
-        format!("{name}:"),
-        format!("\"{name}\":"),
-        format!("'{name}':"),
-    ];
-    lines[services + 1..]
-        .iter()
-        .position(|l| indent(l) == width && keys.iter().any(|k| l.trim_start().starts_with(k)))
-        .map(|i| (services + 1 + i) as u32 + 1)
-        .unwrap_or(1)
+/// The lines of a compose file and where each service is defined, computed once per file.
+struct Lines<'t> {
+    lines: Vec<&'t str>,
+    /// Service name → 1-based line of its key under `services:`.
+    services: std::collections::HashMap<String, u32>,
 }
 
-/// The first line at or after `from` containing `needle`.
-fn line_after(text: &str, from: u32, needle: &str) -> u32 {
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1) as usize)
-        .find(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i as u32 + 1)
-        .unwrap_or(from)
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut services = std::collections::HashMap::new();
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        if let Some(start) = lines.iter().position(|l| l.trim_end() == "services:") {
+            // Service keys share the indentation of the first key under `services:`.
+            let width = lines[start + 1..]
+                .iter()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| indent(l));
+            if let Some(width) = width.filter(|w| *w > 0) {
+                for (i, l) in lines.iter().enumerate().skip(start + 1) {
+                    if l.trim().is_empty() || l.trim_start().starts_with('#') {
+                        continue;
+                    }
+                    let w = indent(l);
+                    if w < width {
+                        break;
+                    }
+                    if w == width
+                        && let Some((key, _)) = l.trim_start().split_once(':')
+                    {
+                        let key = key.trim().trim_matches(['"', '\'']).to_string();
+                        services.entry(key).or_insert(i as u32 + 1);
+                    }
+                }
+            }
+        }
+        Lines { lines, services }
+    }
+
+    /// The 1-based line of the service key `name:` (1 when not found).
+    fn service(&self, name: &str) -> u32 {
+        self.services.get(name).copied().unwrap_or(1)
+    }
+
+    /// The first line at or after `from` containing `needle` (`from` when absent).
+    fn after(&self, from: u32, needle: &str) -> u32 {
+        let start = from.saturating_sub(1) as usize;
+        self.lines
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|l| l.contains(needle))
+            .map(|i| (start + i) as u32 + 1)
+            .unwrap_or(from)
+    }
 }
 
 /// Resolves `a/../b` style paths relative to a directory.
@@ -195,7 +215,7 @@ pub fn findings(
                 continue;
             }
             _ => {
-                let line = line_after(&f.text, 1, "services");
+                let line = Lines::new(&f.text).after(1, "services");
                 out.push(lowered_for(
                     finding_at(
                         cat("compose.parse"),
@@ -220,10 +240,11 @@ pub fn findings(
             )
             .with_evidence(Evidence::file(p)),
         );
+        let lines = Lines::new(&f.text);
         for (name, svc) in services {
             let Some(name) = s(Some(name)) else { continue };
             services_seen += 1;
-            let line = service_line(&f.text, &name);
+            let line = lines.service(&name);
             let at = |id: &str, o: Outcome, msg: String, l: u32, snip: &str| {
                 lowered_for(finding_at(cat(id), o, msg, p, l, snip), p)
             };
@@ -248,13 +269,13 @@ pub fn findings(
                 (
                     Outcome::Fail,
                     format!("service `{name}` disables its healthcheck"),
-                    line_after(&f.text, line, "healthcheck"),
+                    lines.after(line, "healthcheck"),
                 )
             } else if declared {
                 (
                     Outcome::Pass,
                     format!("service `{name}` has a healthcheck"),
-                    line_after(&f.text, line, "healthcheck"),
+                    lines.after(line, "healthcheck"),
                 )
             } else if from_image == Some(true) {
                 (
@@ -337,7 +358,7 @@ pub fn findings(
                             "service `{name}`: {k} is a URL with a literal password: build it \
                              from `${{…}}` variables kept out of the repository"
                         ),
-                        line_after(&f.text, line, &k),
+                        lines.after(line, &k),
                         &format!("{k}: {}", mask_secret(&v)),
                     ));
                     continue;
@@ -345,7 +366,7 @@ pub fn findings(
                 if !secret_name(&k) {
                     continue;
                 }
-                let l = line_after(&f.text, line, &k);
+                let l = lines.after(line, &k);
                 let default = env_default(&v);
                 if v.trim_start().starts_with('$') {
                     if let Some(d) = default.filter(|d| !placeholder_value(d)) {
@@ -453,6 +474,7 @@ pub fn healthchecked_builds(files: &[ComposeFile]) -> Vec<CheckedBuild> {
         else {
             continue;
         };
+        let lines = Lines::new(&f.text);
         for (name, svc) in services {
             let Some(name) = s(Some(name)) else { continue };
             let hc = svc.get("healthcheck");
@@ -463,7 +485,7 @@ pub fn healthchecked_builds(files: &[ComposeFile]) -> Vec<CheckedBuild> {
                 declared,
                 svc.get("build").and_then(|b| build_dockerfile(&f.path, b)),
             ) {
-                let line = service_line(&f.text, &name);
+                let line = lines.service(&name);
                 out.push(CheckedBuild {
                     dockerfile: df,
                     service: name,
