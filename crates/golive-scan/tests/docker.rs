@@ -384,3 +384,24 @@ fn dockerignore_that_lets_env_files_in_is_a_warning() {
     );
     assert!(!f[0].message.contains("example"));
 }
+
+#[test]
+fn a_long_chain_of_stages_inherits_the_first_user() {
+    let mut text = String::from("FROM alpine:3.20 AS s0\nUSER 10001\n");
+    for i in 0..5000 {
+        text.push_str(&format!("FROM s{i} AS s{}\n", i + 1));
+    }
+    text.push_str("CMD [\"app\"]\n");
+    let dir = temp_repo(&[
+        ("Dockerfile", text.as_bytes()),
+        (".dockerignore", b".git\n"),
+    ]);
+    let fs = audit(dir.path());
+    let user = of(&fs, "docker.non-root-user");
+    assert_eq!(user.len(), 1);
+    assert_eq!(user[0].outcome, Outcome::Pass, "{user:#?}");
+    assert_eq!(lines(&user, Outcome::Pass), vec![2]);
+    let pins = of(&fs, "docker.pinned-base-image");
+    assert_eq!(pins.len(), 5001);
+    assert!(pins.iter().all(|f| f.outcome == Outcome::Pass));
+}

@@ -54,6 +54,8 @@ struct Analysed<'a> {
     vars: Vec<(String, String)>,
     /// Indices of the stages that end up in the final image, final stage first.
     chain: Vec<usize>,
+    /// Stage name (lower-case) → indices of the stages with that name, ascending.
+    names: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Analysed<'a> {
@@ -66,14 +68,18 @@ impl<'a> Analysed<'a> {
                 vars.extend(dockerfile::env_decls(&ins.args));
             }
         }
+        let mut names: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, st) in stages.iter().enumerate() {
+            if let Some(n) = &st.name {
+                names.entry(n.clone()).or_default().push(i);
+            }
+        }
         let mut chain = Vec::new();
         if let Some(mut cur) = stages.len().checked_sub(1) {
             chain.push(cur);
             loop {
                 let img = stages[cur].image.to_ascii_lowercase();
-                let parent = stages[..cur]
-                    .iter()
-                    .rposition(|s| s.name.as_deref() == Some(img.as_str()));
+                let parent = last_before(&names, &img, cur);
                 match parent {
                     Some(p) => {
                         chain.push(p);
@@ -88,7 +94,13 @@ impl<'a> Analysed<'a> {
             stages,
             vars,
             chain,
+            names,
         }
+    }
+
+    /// Whether a stage before `before` is named `name` (lower-case).
+    fn earlier_stage(&self, name: &str, before: usize) -> bool {
+        last_before(&self.names, name, before).is_some()
     }
 
     fn path(&self) -> &str {
@@ -141,6 +153,17 @@ impl<'a> Analysed<'a> {
     fn usable(&self) -> bool {
         !self.stages.is_empty()
     }
+}
+
+/// The last stage before `before` named `name`.
+fn last_before(
+    names: &std::collections::HashMap<String, Vec<usize>>,
+    name: &str,
+    before: usize,
+) -> Option<usize> {
+    let list = names.get(name)?;
+    let k = list.partition_point(|&i| i < before);
+    k.checked_sub(1).map(|k| list[k])
 }
 
 /// Docker findings for the repository.
@@ -455,10 +478,7 @@ fn pinned(a: &Analysed, out: &mut Vec<Finding>) {
             out.push(stage_at(id, Outcome::Pass, "`scratch` needs no pin", a, s));
             continue;
         }
-        if a.stages[..i]
-            .iter()
-            .any(|p| p.name.as_deref() == Some(lower.as_str()))
-        {
+        if a.earlier_stage(&lower, i) {
             out.push(stage_at(
                 id,
                 Outcome::Pass,
@@ -489,10 +509,7 @@ fn pinned(a: &Analysed, out: &mut Vec<Finding>) {
         } else {
             s.image.clone()
         };
-        if a.stages[..i]
-            .iter()
-            .any(|p| p.name.as_deref() == Some(resolved.to_ascii_lowercase().as_str()))
-        {
+        if a.earlier_stage(&resolved.to_ascii_lowercase(), i) {
             out.push(stage_at(
                 id,
                 Outcome::Pass,
@@ -538,10 +555,7 @@ fn pinned(a: &Analysed, out: &mut Vec<Finding>) {
             continue;
         };
         let lower = from.to_ascii_lowercase();
-        let is_stage = lower.chars().all(|c| c.is_ascii_digit())
-            || a.stages
-                .iter()
-                .any(|st| st.name.as_deref() == Some(lower.as_str()));
+        let is_stage = lower.chars().all(|c| c.is_ascii_digit()) || a.names.contains_key(&lower);
         if is_stage || from.contains('$') || from.is_empty() {
             continue;
         }
