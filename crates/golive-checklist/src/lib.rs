@@ -104,16 +104,16 @@ pub struct Item {
     /// 1-based line in the repaired document.
     pub line: u32,
     /// Catalog check ids the item is about (empty = manual).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mapped: Vec<String>,
     /// Thresholds stated in the text.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, Param>,
     pub kind: ItemKind,
     /// Index of the document in [`Checklist::documents`].
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub document: usize,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub depth: u32,
     /// The enclosing item, for nested task items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +122,14 @@ pub struct Item {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Item {
