@@ -206,3 +206,18 @@ fn export_notes_name_the_evidence() {
     assert_eq!(j["items"][2]["outcome"], "pass");
     assert_eq!(j["items"][2]["evidence"][0]["kind"], "sign-off");
 }
+
+#[test]
+fn store_round_trip_and_missing_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(".golive/checklist.toml");
+    let raw = sample("003_7abe0c74370f0ebe.txt");
+    let cl = import_bytes(&[("003.md", &raw)], &mapper()).unwrap();
+    cl.save(&p).unwrap();
+    assert!(dir.path().join(".golive/checklist.d/0.md").is_file());
+    let back = Checklist::load(&p).unwrap();
+    assert_eq!(back, cl);
+    std::fs::remove_file(dir.path().join(".golive/checklist.d/0.md")).unwrap();
+    let e = Checklist::load(&p).unwrap_err().to_string();
+    assert!(e.contains("003.md") && e.contains("re-run"), "{e}");
+}
