@@ -42,6 +42,8 @@ impl Lang {
 pub struct Lexed {
     pub code: String,
     pub bare: String,
+    /// Byte ranges of string literal contents (quotes excluded), in order.
+    pub strings: Vec<(usize, usize)>,
 }
 
 /// Bytes that may change the lexer state, per language (everything else is skipped fast).
@@ -91,6 +93,7 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
     let n = b.len();
     let table = &INTERESTING[lang as usize];
     let slashes = matches!(lang, Lang::Js | Lang::Rust | Lang::Go);
+    let mut strings = Vec::new();
     let mut i = 0;
     while i < n {
         // Code: skip to the next byte that may open a comment or a string.
@@ -169,6 +172,7 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
                         }
                     };
                     blank(&mut bare, j + 1, end);
+                    strings.push((j + 1, end));
                     i = (end + 1 + hashes).min(n);
                     continue;
                 }
@@ -227,6 +231,7 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
             }
         };
         blank(&mut bare, i + open, end);
+        strings.push(((i + open).min(end), end));
         i = if end >= n {
             n
         } else if b[end] == b'\n' {
@@ -243,6 +248,7 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         bare: String::from_utf8(bare)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        strings,
     }
 }
 
@@ -281,6 +287,8 @@ pub struct CodeFile<'a> {
     /// Comments and string contents blanked (the original text for non-source files).
     pub bare: &'a str,
     pub lang: Option<Lang>,
+    /// Byte ranges of string literal contents (empty for non-source files).
+    pub strings: &'a [(usize, usize)],
 }
 
 impl CodeFile<'_> {
@@ -385,9 +393,9 @@ impl Domain for CodeChecks {
     fn visit(&self, file: &SourceFile<'_>) {
         let lang = Lang::of(file.path());
         let lexed = lang.map(|l| lex(file.text, l));
-        let (code, bare) = match &lexed {
-            Some(l) => (l.code.as_str(), l.bare.as_str()),
-            None => (file.text, file.text),
+        let (code, bare, strings) = match &lexed {
+            Some(l) => (l.code.as_str(), l.bare.as_str(), l.strings.as_slice()),
+            None => (file.text, file.text, &[][..]),
         };
         let cf = CodeFile {
             meta: file.meta,
@@ -395,6 +403,7 @@ impl Domain for CodeChecks {
             code,
             bare,
             lang,
+            strings,
         };
         for a in &self.analyzers {
             if a.wants(file.meta) {

@@ -124,30 +124,34 @@ fn health_routes(f: &CodeFile<'_>) -> Vec<(usize, Hit)> {
     }
     let c = f.code;
     // A health path is quoted: look for the quoted forms before running the route patterns.
-    let lower_has = [
-        "health",
-        "livez",
-        "readyz",
-        "liveness",
-        "readiness",
-        "heartbeat",
-        "/ping",
-        "/status",
-        "/ready",
-        "/live",
-        "/alive",
-        "\"ping",
-        "'ping",
-        "\"status",
-        "'status",
-        "\"ready",
-        "'ready",
-        "\"live",
-        "'live",
-        "`/",
-    ]
-    .iter()
-    .any(|w| c.contains(w));
+    static MAYBE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build([
+                "health",
+                "livez",
+                "readyz",
+                "liveness",
+                "readiness",
+                "heartbeat",
+                "/ping",
+                "/status",
+                "/ready",
+                "/live",
+                "/alive",
+                "\"ping",
+                "'ping",
+                "\"status",
+                "'status",
+                "\"ready",
+                "'ready",
+                "\"live",
+                "'live",
+                "`/",
+            ])
+            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    });
+    let lower_has = MAYBE.is_match(c);
     if !lower_has {
         return out;
     }
@@ -748,11 +752,15 @@ fn readiness(f: &CodeFile<'_>, routes: &[(usize, Hit)], st: &mut State) {
             st.ready_checks.push(h);
         }
     }
-    let named = [
-        "ealth", "EALTH", "eady", "EADY", "ivez", "IVEZ", "iveness", "IVENESS",
-    ]
-    .iter()
-    .any(|w| c.contains(w));
+    static NAMED: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build([
+                "ealth", "EALTH", "eady", "EADY", "ivez", "IVEZ", "iveness", "IVENESS",
+            ])
+            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    });
+    let named = NAMED.is_match(c);
     if !named {
         return;
     }

@@ -314,13 +314,20 @@ static GO_RESTRICTED: LazyLock<Regex> = LazyLock::new(|| {
 
 fn cors(f: &CodeFile<'_>, lang: Lang, open: &mut Vec<Hit>, ok: &mut Vec<Hit>) {
     let c = f.code;
-    if !(c.contains("CORS")
-        || c.contains("cors")
-        || c.contains("Cors")
-        || c.contains("Access-Control")
-        || c.contains("access-control")
-        || c.contains("ACCESS_CONTROL"))
-    {
+    static MAYBE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build([
+                "CORS",
+                "cors",
+                "Cors",
+                "Access-Control",
+                "access-control",
+                "ACCESS_CONTROL",
+            ])
+            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    });
+    if !MAYBE.is_match(c) {
         return;
     }
     header_cors(f, open, ok);
@@ -824,12 +831,28 @@ static PROXY_RATE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Literals a signature cannot match without (checked before running its pattern).
+fn gate(re: &str) -> Option<&'static str> {
+    if re.contains("FromRequestParts") {
+        Some("FromRequest")
+    } else if re.contains("middleware::from_fn") {
+        Some("from_fn")
+    } else if re.contains("Depends|Security") {
+        Some("(")
+    } else {
+        None
+    }
+}
+
 fn run_sigs(f: &CodeFile<'_>, lang: Lang, sigs: &[Sig], out: &mut Vec<Hit>) {
     for s in sigs {
         if s.lang.is_some_and(|l| l != lang) {
             continue;
         }
         let text = if s.on_code { f.code } else { f.bare };
+        if gate(s.re.as_str()).is_some_and(|g| !text.contains(g)) {
+            continue;
+        }
         if let Some(m) = s.re.find(text) {
             let what = if s.on_code && m.as_str().len() <= 48 {
                 format!(
@@ -854,10 +877,13 @@ fn rate_limit(f: &CodeFile<'_>, lang: Lang, out: &mut Vec<Hit>) {
 }
 
 fn header_names(f: &CodeFile<'_>, text: &str, st: &mut State) {
-    let maybe = ["ecurity", "ECURITY", "ptions", "PTIONS", "olicy", "OLICY"]
-        .iter()
-        .any(|w| text.contains(w));
-    if !maybe {
+    static MAYBE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(["ecurity", "ECURITY", "ptions", "PTIONS", "olicy", "OLICY"])
+            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    });
+    if !MAYBE.is_match(text) {
         return;
     }
     for cap in HEADER_NAME_RE.captures_iter(text) {
@@ -986,7 +1012,7 @@ static TAINT_RS: LazyLock<Regex> = LazyLock::new(|| {
 static INTERP: LazyLock<Regex> = LazyLock::new(|| re(r"\$\{([^}]*)\}|\{([^}]*)\}"));
 static ORM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"\b(?:sqlalchemy|psycopg2?|asyncpg|sqlite3|pymysql|MySQLdb|django\.db|knex|prisma|typeorm|sequelize|diesel|sqlx|gorm|database/sql|pgx|better-sqlite3|mysql2)\b|["'](?:pg|mysql|mysql2|postgres)["']"#,
+        r#"\b(?:sqlalchemy|psycopg2?|asyncpg|sqlite3|pymysql|MySQLdb|django\.db|knex|prisma|typeorm|sequelize|diesel|sqlx|gorm|database/sql|pgx|better-sqlite3|mysql2)\b|"pg"|'pg'|"mysql"|'mysql'|"postgres"|'postgres'"#,
     )
 });
 
@@ -1009,7 +1035,12 @@ fn sql_site(ctx: &SqlCtx<'_, '_>, at: usize, sql: &str, dynamic: &str, how: &str
     let f = ctx.f;
     let snippet_sql: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = snippet_sql.chars().take(60).collect();
-    let var = || ctx.vars.as_ref().and_then(|v| v.find(dynamic));
+    let var = || {
+        ctx.vars
+            .get_or_init(|| tainted_vars(ctx.f, ctx.lang))
+            .as_ref()
+            .and_then(|v| v.find(dynamic))
+    };
     if let Some(t) = taint_re(ctx.lang).find(dynamic).or_else(var) {
         st.sql_tainted.push(f.hit(
             at,
@@ -1034,7 +1065,8 @@ fn sql_site(ctx: &SqlCtx<'_, '_>, at: usize, sql: &str, dynamic: &str, how: &str
 struct SqlCtx<'a, 'b> {
     f: &'a CodeFile<'b>,
     lang: Lang,
-    vars: Option<Regex>,
+    /// Computed on first use (only files that build SQL need it).
+    vars: std::cell::OnceCell<Option<Regex>>,
 }
 
 static VAR_PY: LazyLock<Regex> = LazyLock::new(|| {
@@ -1121,20 +1153,8 @@ fn interpolations(s: &str) -> String {
         .join(" ")
 }
 
-/// Where SQL may start inside a string literal.
-static SQL_START: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["select", "insert", "update", "delete", "where"])
-        .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
-});
-
 fn is_ident_byte(x: u8) -> bool {
     x.is_ascii_alphanumeric() || x == b'_'
-}
-
-fn is_blank(x: u8) -> bool {
-    x == b' ' || x == b'\n'
 }
 
 /// The dynamic rest of a statement after `from`: up to `;` or the end of the line, continued
@@ -1170,39 +1190,26 @@ fn sql(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
     let cb = c.as_bytes();
     let bb = f.bare.as_bytes();
     let n = cb.len();
-    // String literals (open quote, close quote) holding a SQL keyword.
-    let mut literals: Vec<(usize, usize)> = Vec::new();
-    let mut covered = 0;
-    for m in SQL_START.find_iter(c) {
-        let pos = m.start();
-        if pos < covered || bb[pos] != b' ' || cb[pos] == b' ' {
-            continue; // already seen, or not inside a string
-        }
-        let mut open = pos;
-        while open > 0 && is_blank(bb[open - 1]) && pos - open < 65536 {
-            open -= 1;
-        }
-        if open == 0 || !matches!(bb[open - 1], b'"' | b'\'' | b'`') {
-            continue;
-        }
-        open -= 1;
-        let mut close = pos;
-        while close < n && is_blank(bb[close]) {
-            close += 1;
-        }
-        if close >= n || bb[close] != bb[open] {
-            continue;
-        }
-        covered = close + 1;
-        literals.push((open, close));
-    }
+    // String literals (open quote, close quote) that may hold SQL.
+    let literals: Vec<(usize, usize)> = f
+        .strings
+        .iter()
+        .filter(|&&(s, e)| {
+            e >= s + 10
+                && s > 0
+                && e < n
+                && matches!(bb[s - 1], b'"' | b'\'' | b'`')
+                && c[s..e].contains(' ')
+        })
+        .map(|&(s, e)| (s - 1, e))
+        .collect();
     if literals.is_empty() {
         return;
     }
     let ctx = SqlCtx {
         f,
         lang,
-        vars: tainted_vars(f, lang),
+        vars: std::cell::OnceCell::new(),
     };
     for (open, close) in literals {
         let content = &c[open + 1..close];
