@@ -147,7 +147,6 @@ fn health_routes(f: &CodeFile<'_>) -> Vec<(usize, Hit)> {
                 "'ready",
                 "\"live",
                 "'live",
-                "`/",
             ])
             .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
     });
