@@ -190,6 +190,11 @@ fn framework_variants() {
             Outcome::Pass,
         ),
         (
+            "src/lib.rs",
+            "const EXAMPLE: &str = \"app.get('/health', h)\";\nfn main() { axum::serve(l, app); }\n",
+            Outcome::Fail,
+        ),
+        (
             "main.go",
             "resp, _ := http.Get(\"http://x/health\")\nhttp.ListenAndServe(\":80\", nil)\n",
             Outcome::Fail,

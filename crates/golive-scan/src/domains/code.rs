@@ -316,6 +316,12 @@ impl CodeFile<'_> {
             what: what.into(),
         }
     }
+    /// Whether a byte offset is inside a string literal (its contents are blanked in `bare`
+    /// but not in `code`): a pattern found there is text, not code.
+    pub fn in_string(&self, offset: usize) -> bool {
+        let (c, b) = (self.code.as_bytes(), self.bare.as_bytes());
+        offset < c.len() && b[offset] == b' ' && c[offset] != b' '
+    }
     /// Production source: not a test, fixture, example, doc or vendored file.
     pub fn is_production(&self) -> bool {
         is_production(self.meta)

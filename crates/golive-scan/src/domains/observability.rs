@@ -158,6 +158,9 @@ fn health_routes(f: &CodeFile<'_>) -> Vec<(usize, Hit)> {
         let (Some(all), Some(func)) = (cap.get(0), cap.get(2)) else {
             continue;
         };
+        if f.in_string(all.start()) {
+            continue; // a route written inside a string (docs, test data)
+        }
         let receiver = cap.get(1).map(|r| r.as_str());
         let func = func.as_str();
         let verb = matches!(func, "get" | "GET" | "Get" | "head" | "HEAD" | "Head");
@@ -191,6 +194,9 @@ fn health_routes(f: &CodeFile<'_>) -> Vec<(usize, Hit)> {
     }
     for r in [&*PREFIX, &*OBJECT_ROUTE, &*WARP] {
         for m in r.find_iter(c) {
+            if f.in_string(m.start()) {
+                continue;
+            }
             out.push((m.start(), f.hit(m.start(), "health route")));
         }
     }

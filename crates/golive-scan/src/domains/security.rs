@@ -350,6 +350,9 @@ fn pattern_cors(
 ) {
     let mut open_lines = Vec::new();
     for m in open_re.find_iter(f.code) {
+        if f.in_string(m.start()) {
+            continue;
+        }
         let h = f.hit(
             m.start(),
             format!("`{}` allows any origin", squash(m.as_str())),
@@ -358,6 +361,9 @@ fn pattern_cors(
         open.push(h);
     }
     for m in ok_re.find_iter(f.code) {
+        if f.in_string(m.start()) {
+            continue;
+        }
         let h = f.hit(m.start(), "CORS origins listed");
         if !open_lines.contains(&h.line) {
             ok.push(h);
@@ -429,6 +435,9 @@ fn python_cors(f: &CodeFile<'_>, open: &mut Vec<Hit>, ok: &mut Vec<Hit>) {
     }
     // FastAPI / Starlette CORSMiddleware
     for m in CORS_MIDDLEWARE.find_iter(c) {
+        if f.in_string(m.start()) {
+            continue;
+        }
         let Some(open_paren) = enclosing_paren(f.bare, m.start()) else {
             continue; // an import or a reference, not a set-up
         };
