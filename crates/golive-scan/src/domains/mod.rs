@@ -16,9 +16,9 @@ pub mod frontend;
 pub mod observability;
 pub mod ops;
 pub mod perf;
+pub mod secrets;
 pub mod security;
 pub mod tests;
-pub mod secrets;
 
 /// One audit domain.
 ///
