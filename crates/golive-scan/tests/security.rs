@@ -686,3 +686,14 @@ fn sql_in_tests_is_not_production() {
     );
     assert_eq!(o, Outcome::NotApplicable);
 }
+
+#[test]
+fn non_utf8_source_is_read_lossily() {
+    let dir = repo(&[("requirements.txt", "django\n")]);
+    let mut bytes = b"# r\xe9glages (latin-1)\n".to_vec();
+    bytes.extend_from_slice(b"CORS_ALLOW_ALL_ORIGINS = True\nNAME = '\xff\xfe'\n");
+    std::fs::write(dir.path().join("settings.py"), bytes).expect("write");
+    let fs = findings(dir.path());
+    assert_eq!(outcome(&fs, CORS), Outcome::Fail);
+    assert_eq!(loc(of(&fs, CORS)[0]), "settings.py:2");
+}

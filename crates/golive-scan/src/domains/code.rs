@@ -521,6 +521,55 @@ mod tests {
     }
 
     #[test]
+    fn malformed_input_never_panics() {
+        let cases = [
+            "/*",
+            "/* /* */",
+            "\"abc\\",
+            "'",
+            "\\",
+            "r#\"",
+            "r##\"x\"#",
+            "`",
+            "```",
+            "\"\"\"",
+            "'''",
+            "#",
+            "//",
+            "'\\",
+            "x = '\n",
+            "é'",
+            "'é",
+            "f\"{",
+            "/",
+            "r",
+            "\"é",
+        ];
+        for t in cases {
+            for lang in [Lang::Js, Lang::Python, Lang::Rust, Lang::Go] {
+                let l = lex(t, lang);
+                assert_eq!(l.code.len(), t.len(), "{lang:?} {t:?}");
+                assert_eq!(l.bare.len(), t.len(), "{lang:?} {t:?}");
+                for &(a, b) in &l.strings {
+                    assert!(a <= b && b <= t.len(), "{lang:?} {t:?} {a}..{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn string_spans() {
+        let t = "a = \"SELECT 1\"; b = 'x'";
+        let l = lex(t, Lang::Js);
+        let spans: Vec<&str> = l.strings.iter().map(|&(a, b)| &t[a..b]).collect();
+        assert_eq!(spans, vec!["SELECT 1", "x"]);
+        let t = "q = f\"\"\"SELECT {x}\"\"\"";
+        let l = lex(t, Lang::Python);
+        let spans: Vec<&str> = l.strings.iter().map(|&(a, b)| &t[a..b]).collect();
+        assert_eq!(spans, vec!["SELECT {x}"]);
+    }
+
+    #[test]
     fn matching_parens() {
         let t = "f(a, g(b), [c])x";
         assert_eq!(matching_close(t, 1, 100), Some(15));
