@@ -153,6 +153,17 @@ fn other_tools() {
         ),
         (
             (
+                "load/targets.txt",
+                "GET http://localhost:3000/api/items\nX-Request-Id: load\n\nPOST http://localhost:3000/api/cart\n",
+            ),
+            Outcome::Pass,
+        ),
+        (
+            ("notes/targets.txt", "people we target this quarter\n"),
+            Outcome::Fail,
+        ),
+        (
+            (
                 "locustfile.py",
                 "# from locust import HttpUser\nprint('todo')\n",
             ),

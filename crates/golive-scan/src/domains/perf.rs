@@ -33,6 +33,15 @@ static LOAD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AUTOCANNON_IMPORT: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?:\bfrom\s*|\brequire\s*\(\s*)["']autocannon["']"#));
+static VEGETA_TARGET: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?://\S+"));
+/// Vegeta targets files: `targets.txt`, `load/api.targets`, `*.vegeta`.
+fn is_vegeta_targets(f: &FileMeta) -> bool {
+    let name = f.lower_name();
+    name.ends_with(".vegeta")
+        || name.ends_with(".targets")
+        || (name.contains("targets") && name.ends_with(".txt"))
+}
 static GOLIVE_LOAD: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*\[load\]\s*(?:#.*)?$"));
 
 #[derive(Default)]
@@ -71,6 +80,7 @@ impl Analyzer for Perf {
         Lang::of(&f.path).is_some()
             || is_script(f)
             || f.path == "golive.toml"
+            || is_vegeta_targets(f)
             || matches!(
                 ext.as_deref(),
                 Some("yml" | "yaml" | "scala" | "kt" | "java" | "jmx")
@@ -146,6 +156,11 @@ impl Analyzer for Perf {
                     found.push(f.hit(m.start(), format!("`{tool}` load run")));
                 }
             }
+        }
+        if is_vegeta_targets(f.meta)
+            && let Some(m) = VEGETA_TARGET.find(f.text)
+        {
+            found.push(f.hit(m.start(), "Vegeta targets file"));
         }
         if f.path() == "golive.toml"
             && let Some(m) = GOLIVE_LOAD.find(f.text)
