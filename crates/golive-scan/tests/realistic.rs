@@ -43,7 +43,11 @@ fn realistic_projects_match_expectations() {
         .filter(|p| p.is_dir())
         .collect();
     projects.sort();
-    assert!(projects.len() >= 8, "expected at least 8 realistic projects, found {}", projects.len());
+    assert!(
+        projects.len() >= 8,
+        "expected at least 8 realistic projects, found {}",
+        projects.len()
+    );
 
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     let mut disagreements = Vec::new();
@@ -55,7 +59,10 @@ fn realistic_projects_match_expectations() {
         let expected: Expected =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", exp_path.display()));
         for (id, o) in &expected.checks {
-            assert!(catalog.get(id).is_some(), "{name}/expected.toml: unknown check `{id}`");
+            assert!(
+                catalog.get(id).is_some(),
+                "{name}/expected.toml: unknown check `{id}`"
+            );
             assert!(
                 o.parse::<Outcome>().is_ok(),
                 "{name}/expected.toml: `{id}` = `{o}` is not an outcome"
@@ -63,10 +70,16 @@ fn realistic_projects_match_expectations() {
         }
 
         let out = golive_scan::scan(&golive_scan::ScanOptions::new(project)).expect("scan runs");
-        let counted: Vec<_> = out.findings.iter().filter(|f| f.suppressed.is_none()).collect();
+        let counted: Vec<_> = out
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .collect();
         let results = aggregate(counted.iter().copied(), catalog, &BTreeMap::new());
-        let actual: BTreeMap<&str, Outcome> =
-            results.iter().map(|r| (r.check.as_str(), r.outcome)).collect();
+        let actual: BTreeMap<&str, Outcome> = results
+            .iter()
+            .map(|r| (r.check.as_str(), r.outcome))
+            .collect();
 
         for (id, outcome) in &actual {
             if !expected.checks.contains_key(*id) {
@@ -101,7 +114,8 @@ fn realistic_projects_match_expectations() {
                         .collect();
                     disagreements.push(format!(
                         "{name}: `{id}` expected {exp}, golive says {} ({})",
-                        got.map(|g| g.to_string()).unwrap_or_else(|| "nothing".into()),
+                        got.map(|g| g.to_string())
+                            .unwrap_or_else(|| "nothing".into()),
                         msgs.join(" | ")
                     ));
                 }
@@ -116,19 +130,39 @@ fn realistic_projects_match_expectations() {
         }
     }
 
-    println!("\n{:<40} {:>9} {:>10} {:>8}", "check", "agree", "precision", "recall");
+    println!(
+        "\n{:<40} {:>9} {:>10} {:>8}",
+        "check", "agree", "precision", "recall"
+    );
     let (mut agree, mut total, mut tp, mut fp, mut fn_) = (0, 0, 0, 0, 0);
     for (id, t) in &tally {
-        let p = if t.tp + t.fp == 0 { "-".to_string() } else { format!("{:.0}%", 100.0 * t.tp as f64 / (t.tp + t.fp) as f64) };
-        let r = if t.tp + t.fn_ == 0 { "-".to_string() } else { format!("{:.0}%", 100.0 * t.tp as f64 / (t.tp + t.fn_) as f64) };
-        println!("{:<40} {:>4}/{:<4} {:>10} {:>8}", id, t.agree, t.total, p, r);
+        let p = if t.tp + t.fp == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.0}%", 100.0 * t.tp as f64 / (t.tp + t.fp) as f64)
+        };
+        let r = if t.tp + t.fn_ == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.0}%", 100.0 * t.tp as f64 / (t.tp + t.fn_) as f64)
+        };
+        println!(
+            "{:<40} {:>4}/{:<4} {:>10} {:>8}",
+            id, t.agree, t.total, p, r
+        );
         agree += t.agree;
         total += t.total;
         tp += t.tp;
         fp += t.fp;
         fn_ += t.fn_;
     }
-    let pct = |a: usize, b: usize| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     println!(
         "\noverall: agreement {:.1}% ({agree}/{total}), precision {:.1}%, recall {:.1}% over {} projects\n",
         pct(agree, total),
