@@ -308,7 +308,12 @@ fn action_plan(
             .collect();
         let mut locations: Vec<String> = of_check
             .iter()
-            .flat_map(|f| f.evidence.iter().map(Evidence::locator))
+            .flat_map(|f| {
+                f.evidence
+                    .iter()
+                    .filter(|e| !matches!(e, Evidence::Note { .. }))
+                    .map(Evidence::locator)
+            })
             .collect();
         locations.dedup();
         locations.truncate(10);

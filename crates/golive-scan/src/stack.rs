@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 /// Files that reveal a stack.
 pub fn is_manifest(f: &FileMeta) -> bool {
-    if f.is_vendored() || f.size > 1024 * 1024 {
+    // Manifests of vendored code, test fixtures and examples do not say what the project is.
+    if f.is_vendored() || f.is_test() || f.size > 1024 * 1024 {
         return false;
     }
     let n = f.lower_name();
