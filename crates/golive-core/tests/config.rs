@@ -424,3 +424,38 @@ fn every_example_in_docs_configuration_md_parses() {
     }
     assert!(blocks >= 3, "found {blocks} examples");
 }
+
+#[test]
+fn collector_section_values_are_checked_when_the_file_is_read() {
+    let cat = golive_core::Catalog::builtin();
+    let err = golive_core::Config::parse(
+        "[project]\nname = \"x\"\n\n[probe]\nurl = \"http://127.0.0.1:8080\"\nrate_limit_burst = 900\n",
+        "golive.toml",
+        cat,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("line 6") && err.contains("rate_limit_burst") && err.contains("500"),
+        "{err}"
+    );
+    let err = golive_core::Config::parse(
+        "[load]\nurl = \"http://127.0.0.1:1/\"\nduration = \"ten seconds\"\n",
+        "golive.toml",
+        cat,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("line 3") && err.contains("[load] duration"),
+        "{err}"
+    );
+    assert!(
+        golive_core::Config::parse(
+            "[probe]\ntimeout = \"5s\"\nrate_limit_burst = 50\n",
+            "golive.toml",
+            cat
+        )
+        .is_ok()
+    );
+}

@@ -322,7 +322,63 @@ impl Config {
                 p.no_go_below, p.attention_below
             )));
         }
+        cfg.validate_sections().map_err(invalid)?;
         Ok(cfg)
+    }
+
+    /// Values of the collector sections that serde accepts but that are wrong (a burst above
+    /// 500, a timeout that is not a duration): caught here, when the file is read, rather than
+    /// when the collector runs.
+    fn validate_sections(&self) -> Result<(), String> {
+        let at = |section: &str, key: &str| match key_line(&self.text, section, key) {
+            Some(l) => format!("line {l}: [{section}] {key}"),
+            None => format!("[{section}] {key}"),
+        };
+        let duration = |section: &str, key: &str, v: &Option<String>| -> Result<(), String> {
+            if let Some(v) = v {
+                crate::units::parse_duration(v)
+                    .map_err(|e| format!("{}: {e}", at(section, key)))?;
+            }
+            Ok(())
+        };
+        if let Some(p) = &self.probe {
+            if let Some(n) = p.rate_limit_burst
+                && !(1..=500).contains(&n)
+            {
+                return Err(format!(
+                    "{} = {n}: the burst must be between 1 and 500 requests",
+                    at("probe", "rate_limit_burst")
+                ));
+            }
+            duration("probe", "timeout", &p.timeout)?;
+            for h in &p.headers {
+                if !h.contains(':') {
+                    return Err(format!(
+                        "{}: `{h}` is not a header (write \"Name: value\")",
+                        at("probe", "headers")
+                    ));
+                }
+            }
+        }
+        if let Some(l) = &self.load {
+            duration("load", "duration", &l.duration)?;
+            duration("load", "timeout", &l.timeout)?;
+            if l.connections == Some(0) {
+                return Err(format!(
+                    "{} = 0: at least one connection",
+                    at("load", "connections")
+                ));
+            }
+            if let Some(r) = l.rate
+                && (!r.is_finite() || r <= 0.0)
+            {
+                return Err(format!(
+                    "{} = {r}: must be a positive rate",
+                    at("load", "rate")
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The override for a check id, if any.
@@ -350,6 +406,29 @@ impl Config {
             .unwrap_or_else(|| CONFIG_FILE.to_string());
         format!("{name}:{}", line_of(&self.text, span.start))
     }
+}
+
+/// The line of `key = …` inside `[section]` (or a sub-table of it), best effort.
+fn key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let name = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            inside = name == section || name.starts_with(&format!("{section}."));
+        } else if inside
+            && t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// Checks whose ids are made at run time (a smoke test's name, a checklist item's id).
