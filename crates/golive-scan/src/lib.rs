@@ -19,6 +19,7 @@
 pub mod domains;
 pub mod paths;
 mod repo;
+mod rx;
 mod stack;
 mod suppress;
 mod walk;

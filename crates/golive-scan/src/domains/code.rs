@@ -450,7 +450,7 @@ pub fn serves_http(repo: &Repo, server_hits: &[Hit]) -> bool {
 
 /// Code that starts an HTTP server (for repositories without a detected web framework).
 pub static SERVER_START: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
+    crate::rx::dynamic(
         r"\b(?:http\.ListenAndServe(?:TLS)?|http\.Serve|createServer|uvicorn\.run|HttpServer::new|axum::serve|hyper::Server::bind|web\.run_app|serve_forever|app\.listen)\s*\(",
     )
     .unwrap_or_else(|e| panic!("invalid built-in pattern: {e}"))

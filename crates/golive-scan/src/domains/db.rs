@@ -926,7 +926,7 @@ fn function_bodies(text: &str, mask: &[bool], python: bool, name: &str) -> Vec<(
     }
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"\b(up|down)\b\s*(?:=|:|\(|\s+function\b)").expect("static regex")
+        crate::rx::dynamic(r"\b(up|down)\b\s*(?:=|:|\(|\s+function\b)").expect("static regex")
     });
     for m in re.captures_iter(text) {
         let (Some(all), Some(n)) = (m.get(0), m.get(1)) else {
@@ -1324,7 +1324,7 @@ impl Domain for Db {
         if ext == "py" && (n == "models.py" || path.contains("/models/")) && !f.is_test() {
             static RE: OnceLock<regex::Regex> = OnceLock::new();
             let re = RE.get_or_init(|| {
-                regex::Regex::new(r"(?m)^class\s+\w+\s*\([^)]*\bmodels\.Model\b")
+                crate::rx::dynamic(r"(?m)^class\s+\w+\s*\([^)]*\bmodels\.Model\b")
                     .expect("static regex")
             });
             if let Some(m) = re.find(file.text) {
@@ -1445,7 +1445,7 @@ fn code_hazards(
 ) {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(
+        crate::rx::dynamic(
             r"\b(?:migrations\.(RemoveField|DeleteModel|RenameField|RenameModel|AddIndex|RunSQL)|op\.(drop_table|drop_column|rename_table|alter_column|add_column|create_index|execute)|\.(dropTable|dropTableIfExists|dropColumn|dropColumns|renameColumn|renameTable|removeColumn|query|raw))\s*\(",
         )
         .expect("static regex")

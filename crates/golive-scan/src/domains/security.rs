@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::{LazyLock, Mutex};
 
 fn re(s: &str) -> Regex {
-    Regex::new(s).unwrap_or_else(|e| panic!("invalid built-in pattern {s}: {e}"))
+    crate::rx::build(s)
 }
 
 #[derive(Default)]
@@ -457,7 +457,7 @@ fn python_cors(f: &CodeFile<'_>, open: &mut Vec<Hit>, ok: &mut Vec<Hit>) {
                     true
                 } else if is_ident(v) {
                     // allow_origins=ORIGINS: look the list up in the same file.
-                    let def = Regex::new(&format!(
+                    let def = crate::rx::dynamic(&format!(
                         r"(?m)^\s*{}\s*(?::[^=]*)?=\s*(.*)",
                         regex::escape(v)
                     ));
@@ -533,7 +533,7 @@ fn js_options_open(f: &CodeFile<'_>, inner: &str, default_open: bool) -> Option<
     } else if is_ident(inner) {
         // cors(corsOptions): find `corsOptions = {…}` in the same file.
         let name = regex::escape(inner);
-        let def = Regex::new(&format!(r"\b{name}\s*(?::[^=]*)?=\s*\{{")).ok()?;
+        let def = crate::rx::dynamic(&format!(r"\b{name}\s*(?::[^=]*)?=\s*\{{")).ok()?;
         let m = def.find(f.code)?;
         let end = code::matching_close(f.bare, m.end() - 1, 8192)?;
         f.code[m.end() - 1..end].to_string()
@@ -571,9 +571,9 @@ fn js_cors(f: &CodeFile<'_>, open: &mut Vec<Hit>, ok: &mut Vec<Hit>) {
     for (name, pkg) in &idents {
         let fastify = pkg.contains("fastify");
         let call = if fastify {
-            Regex::new(&format!(r"\.register\s*\(\s*({})\b", regex::escape(name)))
+            crate::rx::dynamic(&format!(r"\.register\s*\(\s*({})\b", regex::escape(name)))
         } else {
-            Regex::new(&format!(r"(?:^|[^\w.$])({})\s*\(", regex::escape(name)))
+            crate::rx::dynamic(&format!(r"(?:^|[^\w.$])({})\s*\(", regex::escape(name)))
         };
         let Ok(call) = call else { continue };
         for cap in call.captures_iter(c) {
@@ -1147,7 +1147,7 @@ fn tainted_vars(f: &CodeFile<'_>, lang: Lang) -> Option<Regex> {
         return None;
     }
     let alt: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
-    Regex::new(&format!(r"\b(?:{})\b", alt.join("|"))).ok()
+    crate::rx::dynamic(&format!(r"\b(?:{})\b", alt.join("|"))).ok()
 }
 
 fn interpolations(s: &str) -> String {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{LazyLock, Mutex};
 
 fn re(s: &str) -> Regex {
-    Regex::new(s).unwrap_or_else(|e| panic!("invalid built-in pattern {s}: {e}"))
+    crate::rx::build(s)
 }
 
 /// A coverage threshold found in the repository.

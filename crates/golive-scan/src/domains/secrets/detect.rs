@@ -48,6 +48,10 @@ pub enum Kind {
         len: usize,
         entropy: f64,
     },
+    /// A password written into a connection URL (`postgres://user:password@db/app`).
+    UrlCredentials {
+        scheme: String,
+    },
     /// `SECRET_KEY = "literal"` in a Python file (used only when the repo is a Django project).
     DjangoSecretKey {
         len: usize,
@@ -87,6 +91,9 @@ impl Kind {
             }
             Kind::PrivateKey { label } => format!("{label} block"),
             Kind::Jwt { alg } => format!("JSON Web Token (alg {alg})"),
+            Kind::UrlCredentials { scheme } => {
+                format!("password written into a `{scheme}://` connection URL")
+            }
             Kind::Generic { name, len, entropy } => format!(
                 "`{name}` is assigned a literal that looks like a real secret ({len} characters, \
                  {entropy:.1} bits/char of entropy)"
@@ -207,6 +214,7 @@ enum Kw {
     Stripe,
     PrivateKey,
     Jwt,
+    Url,
 }
 
 /// Every keyword of the pre-filter. Matching is case-sensitive so that the automaton can use its
@@ -261,6 +269,7 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("k_test_", Kw::Stripe),
     ("-----BEGIN", Kw::PrivateKey),
     ("eyJ", Kw::Jwt),
+    ("://", Kw::Url),
 ];
 
 /// The generic-rule words, for checking a whole variable name.
@@ -435,6 +444,7 @@ pub fn scan(text: &str, rules: FileRules) -> Vec<Hit> {
             Kw::Stripe => stripe(text, at),
             Kw::PrivateKey => private_key(text, at),
             Kw::Jwt => jwt(text, at),
+            Kw::Url => url_credentials(text, at),
         };
         hits.extend(hit);
     }
@@ -460,6 +470,74 @@ fn resolve(mut hits: Vec<Hit>) -> Vec<Hit> {
     }
     hits.sort_by_key(|h| (h.at, h.start));
     hits
+}
+
+/// `scheme://user:password@host`: a password in the authority of a URL. `at` is the `://`.
+/// Placeholders, environment references, a password equal to the user name (`postgres:postgres`,
+/// the dev default) and loopback hosts are left alone.
+fn url_credentials(text: &str, at: usize) -> Option<Hit> {
+    let bytes = text.as_bytes();
+    // The scheme: letters, digits, `+ . -`, starting with a letter, at most 24 bytes.
+    let mut s = at;
+    while s > 0
+        && at - s < 24
+        && (bytes[s - 1].is_ascii_alphanumeric() || matches!(bytes[s - 1], b'+' | b'.' | b'-'))
+    {
+        s -= 1;
+    }
+    if s == at || !bytes[s].is_ascii_alphabetic() {
+        return None;
+    }
+    let scheme = &text[s..at];
+    // The userinfo ends at `@`, before any character that ends an authority.
+    let auth = at + 3;
+    let mut i = auth;
+    let limit = (auth + 256).min(bytes.len());
+    let at_sign = loop {
+        if i >= limit {
+            return None;
+        }
+        match bytes[i] {
+            b'@' => break i,
+            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'`' | b'<'
+            | b'>' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' | b';' => return None,
+            _ => i += 1,
+        }
+    };
+    let userinfo = &text[auth..at_sign];
+    let colon = userinfo.find(':')?;
+    let (user, password) = (&userinfo[..colon], &userinfo[colon + 1..]);
+    if password.len() < 4
+        || password == user
+        || gates::is_placeholder(password)
+        || gates::is_env_reference(password)
+        || password.starts_with('%')
+        || password.starts_with('$')
+        || matches!(
+            password.to_ascii_lowercase().as_str(),
+            "password" | "pass" | "passwd" | "secret" | "pwd" | "user" | "username" | "test"
+        )
+    {
+        return None;
+    }
+    let host_start = at_sign + 1;
+    let host_end = text[host_start..]
+        .find(|c: char| matches!(c, '/' | ':' | '?' | '#' | '"' | '\'' | '`' | ' ' | '\n'))
+        .map(|e| host_start + e)
+        .unwrap_or(text.len());
+    let host = &text[host_start..host_end];
+    if host.is_empty() || matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "0.0.0.0") {
+        return None;
+    }
+    let start = auth + colon + 1;
+    Some(Hit {
+        kind: Kind::UrlCredentials {
+            scheme: scheme.to_string(),
+        },
+        at: s,
+        start,
+        end: at_sign,
+    })
 }
 
 fn aws_key(text: &str, at: usize) -> Option<Hit> {
@@ -1017,6 +1095,37 @@ mod tests {
             .into_iter()
             .map(|h| h.kind)
             .collect()
+    }
+
+    #[test]
+    fn url_credentials() {
+        let k = |t: &str| kinds(t, "deploy/app.yaml");
+        assert!(
+            k("url: postgres://inventory:Sup3rS3cretPassw0rd@db:5432/inventory")
+                .iter()
+                .any(|x| matches!(x, Kind::UrlCredentials { scheme } if scheme == "postgres"))
+        );
+        assert!(
+            k("DATABASE_URL=mysql://app:Zq8-kLp2v@db.internal/app")
+                .iter()
+                .any(|x| matches!(x, Kind::UrlCredentials { .. }))
+        );
+        for quiet in [
+            "see https://example.com/a@b and http://host/path",
+            "postgres://postgres:postgres@db:5432/app",
+            "postgres://orders:changeme@db/orders",
+            "postgres://app:${DB_PASSWORD}@db/app",
+            "postgres://app:s3cr3tpass@localhost:5432/app",
+            "git@github.com:org/repo.git",
+            "mailto:someone@example.org",
+        ] {
+            assert!(
+                !k(quiet)
+                    .iter()
+                    .any(|x| matches!(x, Kind::UrlCredentials { .. })),
+                "{quiet}"
+            );
+        }
     }
 
     #[test]
