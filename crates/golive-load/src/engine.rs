@@ -290,6 +290,7 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
         Model::Closed => None,
     };
     let mut link: Option<Link> = None;
+    let mut timer = Box::pin(tokio::time::sleep(plan.timeout));
     loop {
         if shared.stop.load(Ordering::Relaxed) {
             return;
@@ -366,11 +367,16 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
         }
         let result = match link.as_mut() {
             Some(Link::H1(c)) => {
-                tokio::time::timeout(plan.timeout, async {
-                    let e = c.exchange(&shared.request, shared.head).await?;
-                    Ok::<_, crate::client::Failure>((e.status, e.body_bytes, e.keep_alive))
-                })
-                .await
+                // One timer per connection, pushed back for each request (no timer registration
+                // per request).
+                timer.as_mut().reset(sent + plan.timeout);
+                tokio::select! {
+                    biased;
+                    r = c.exchange(&shared.request, shared.head) => {
+                        Ok(r.map(|e| (e.status, e.body_bytes, e.keep_alive)))
+                    }
+                    _ = timer.as_mut() => Err(()),
+                }
             }
             Some(Link::Hyper(s)) => {
                 let mut req = Request::new(Full::new(shared.body.clone()));
@@ -384,6 +390,7 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
                     Ok::<_, crate::client::Failure>((status, n, true))
                 })
                 .await
+                .map_err(|_| ())
             }
             None => continue,
         };
