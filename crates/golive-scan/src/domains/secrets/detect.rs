@@ -522,7 +522,7 @@ fn url_credentials(text: &str, at: usize) -> Option<Hit> {
     }
     let host_start = at_sign + 1;
     let host_end = text[host_start..]
-        .find(|c: char| matches!(c, '/' | ':' | '?' | '#' | '"' | '\'' | '`' | ' ' | '\n'))
+        .find(['/', ':', '?', '#', '"', '\'', '`', ' ', '\n'])
         .map(|e| host_start + e)
         .unwrap_or(text.len());
     let host = &text[host_start..host_end];
