@@ -1,34 +1,11 @@
 //! Configuration domain: committed .env files, .env.example, env validation, Django settings.
 
 use golive_core::{Evidence, Finding, Outcome, Severity};
-use golive_scan::{ScanOptions, scan};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/repo")
-        .join(name)
-}
-
-fn audit(root: &Path) -> Vec<Finding> {
-    scan(&ScanOptions::new(root)).expect("scan runs").findings
-}
-
-fn of<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
-    let v: Vec<&Finding> = f.iter().filter(|x| x.check == id).collect();
-    assert!(!v.is_empty(), "no finding for {id}: {f:#?}");
-    v
-}
-
-/// The combined outcome of a check (the worst, as scoring takes it).
-fn outcome(f: &[Finding], id: &str) -> Outcome {
-    of(f, id)
-        .iter()
-        .map(|x| x.outcome)
-        .max_by_key(|o| o.precedence())
-        .expect("at least one")
-}
+mod support;
+use support::repo::*;
 
 fn has_location(f: &[&Finding], path: &str, line: u32) -> bool {
     f.iter().any(|x| {

@@ -1,51 +1,10 @@
 //! Database domain: migrations exist, destructive and locking statements, down migrations,
 //! primary keys, foreign key indexes, connection pool.
 
-use golive_core::{Evidence, Finding, Outcome};
-use golive_scan::{ScanOptions, scan};
-use std::path::{Path, PathBuf};
+use golive_core::Outcome;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/repo")
-        .join(name)
-}
-
-fn audit(root: &Path) -> Vec<Finding> {
-    scan(&ScanOptions::new(root)).expect("scan runs").findings
-}
-
-fn of<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
-    let v: Vec<&Finding> = f.iter().filter(|x| x.check == id).collect();
-    assert!(!v.is_empty(), "no finding for {id}: {f:#?}");
-    v
-}
-
-fn outcome(f: &[Finding], id: &str) -> Outcome {
-    of(f, id)
-        .iter()
-        .map(|x| x.outcome)
-        .max_by_key(|o| o.precedence())
-        .expect("at least one")
-}
-
-/// (path, line) of every failing finding of a check.
-fn fail_locations(f: &[Finding], id: &str) -> Vec<(String, u32)> {
-    of(f, id)
-        .iter()
-        .filter(|x| x.outcome == Outcome::Fail)
-        .flat_map(|x| {
-            x.evidence.iter().filter_map(|e| match e {
-                Evidence::File {
-                    path,
-                    line: Some(l),
-                    ..
-                } => Some((path.clone(), *l)),
-                _ => None,
-            })
-        })
-        .collect()
-}
+mod support;
+use support::repo::*;
 
 fn loc(p: &str, l: u32) -> (String, u32) {
     (p.to_string(), l)

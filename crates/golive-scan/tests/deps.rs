@@ -1,33 +1,10 @@
 //! Dependencies domain: lockfiles per manifest, Dependabot/Renovate.
 
 use golive_core::{Finding, Outcome};
-use golive_scan::{ScanOptions, scan};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/repo")
-        .join(name)
-}
-
-fn audit(root: &Path) -> Vec<Finding> {
-    scan(&ScanOptions::new(root)).expect("scan runs").findings
-}
-
-fn of<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
-    let v: Vec<&Finding> = f.iter().filter(|x| x.check == id).collect();
-    assert!(!v.is_empty(), "no finding for {id}: {f:#?}");
-    v
-}
-
-fn outcome(f: &[Finding], id: &str) -> Outcome {
-    of(f, id)
-        .iter()
-        .map(|x| x.outcome)
-        .max_by_key(|o| o.precedence())
-        .expect("at least one")
-}
+mod support;
+use support::repo::*;
 
 fn messages(f: &[Finding], id: &str, o: Outcome) -> Vec<String> {
     of(f, id)

@@ -1,32 +1,9 @@
 //! Documentation domain (issue-3 checks): API docs, CHANGELOG, architecture document.
 
-use golive_core::{Finding, Outcome};
-use golive_scan::{ScanOptions, scan};
-use std::path::{Path, PathBuf};
+use golive_core::Outcome;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/repo")
-        .join(name)
-}
-
-fn audit(root: &Path) -> Vec<Finding> {
-    scan(&ScanOptions::new(root)).expect("scan runs").findings
-}
-
-fn of<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
-    let v: Vec<&Finding> = f.iter().filter(|x| x.check == id).collect();
-    assert!(!v.is_empty(), "no finding for {id}: {f:#?}");
-    v
-}
-
-fn outcome(f: &[Finding], id: &str) -> Outcome {
-    of(f, id)
-        .iter()
-        .map(|x| x.outcome)
-        .max_by_key(|o| o.precedence())
-        .expect("at least one")
-}
+mod support;
+use support::repo::*;
 
 #[test]
 fn spec_changelog_and_architecture_pass() {
