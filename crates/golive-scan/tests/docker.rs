@@ -2,35 +2,9 @@
 //! input written to temporary directories.
 
 use golive_core::{Catalog, Finding, Outcome};
-use golive_scan::{ScanOptions, scan};
-use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/deploy")
-        .join(name)
-}
-
-fn audit(root: &Path) -> Vec<Finding> {
-    scan(&ScanOptions::new(root))
-        .unwrap_or_else(|e| panic!("scan of {} failed: {e}", root.display()))
-        .findings
-}
-
-fn of<'a>(fs: &'a [Finding], check: &str) -> Vec<&'a Finding> {
-    let v: Vec<&Finding> = fs.iter().filter(|f| f.check == check).collect();
-    assert!(!v.is_empty(), "no finding at all for {check}");
-    v
-}
-
-/// The combined outcome of a check (the worst, as scoring does).
-fn worst(fs: &[Finding], check: &str) -> Outcome {
-    of(fs, check)
-        .iter()
-        .map(|f| f.outcome)
-        .max_by_key(|o| o.precedence())
-        .unwrap_or(Outcome::NotApplicable)
-}
+mod support;
+use support::deploy::*;
 
 /// Findings of a check located in `path`.
 fn at<'a>(fs: &'a [Finding], check: &str, path: &str) -> Vec<&'a Finding> {

@@ -3,4 +3,5 @@
 #![allow(dead_code)]
 
 pub mod code;
+pub mod deploy;
 pub mod repo;
