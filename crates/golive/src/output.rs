@@ -32,7 +32,7 @@ pub struct OutputArgs {
     pub no_color: bool,
 }
 
-fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+pub(crate) fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
     let (f, p) = s
         .split_once('=')
         .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. sarif=golive.sarif"))?;
@@ -42,7 +42,7 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
     Ok((f.parse()?, PathBuf::from(p)))
 }
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+pub(crate) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     match s.to_ascii_lowercase().as_str() {
         "attention" => Ok(FailOn::Attention),
         "no-go" | "nogo" | "no_go" => Ok(FailOn::NoGo),
@@ -50,7 +50,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     }
 }
 
-fn parse_score(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_score(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
         .map_err(|_| format!("`{s}` is not a number between 0 and 100"))?;

@@ -1,7 +1,7 @@
 //! `golive smoke [-f smoke.yaml] [--base-url URL]`: runs the critical-path smoke tests of a
 //! spec; each test is a `smoke.<name>` finding with the HTTP exchanges as evidence.
 
-use crate::output::OutputArgs;
+use crate::output::{OutputArgs, parse_fail_on, parse_output};
 use crate::usage;
 use anyhow::Result;
 use golive_core::config::{Config, FailOn, SmokeConfig};
@@ -46,24 +46,6 @@ pub struct SmokeOutput {
     /// No colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
-}
-
-fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
-    let (f, p) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}`: expected FORMAT=PATH, e.g. junit=smoke.xml"))?;
-    if p.is_empty() {
-        return Err(format!("`{s}`: empty path"));
-    }
-    Ok((f.parse()?, PathBuf::from(p)))
-}
-
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "attention" => Ok(FailOn::Attention),
-        "no-go" | "nogo" | "no_go" => Ok(FailOn::NoGo),
-        _ => Err(format!("`{s}`: expected `attention` or `no-go`")),
-    }
 }
 
 impl SmokeOutput {
