@@ -314,3 +314,30 @@ fn pre_commit_hooks_and_circleci_orb_jobs_count() {
             .any(|e| e.locator() == ".circleci/config.yml:7:1")
     );
 }
+
+#[test]
+fn absurdly_nested_workflow_is_a_parse_finding_not_a_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    let deep = format!(
+        "on: push\njobs: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(wf.join("ci.yml"), deep).expect("write");
+    let fs = audit(dir.path());
+    let f = of(&fs, "ci.config")
+        .into_iter()
+        .find(|f| f.outcome == Outcome::Fail)
+        .expect("a failing ci.config finding");
+    assert!(
+        f.message.contains("nest") || f.message.contains("deep"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        f.primary_location().map(|(p, _)| p),
+        Some(".github/workflows/ci.yml")
+    );
+}

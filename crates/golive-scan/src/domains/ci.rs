@@ -526,6 +526,11 @@ fn parse(path: &str, system: &'static str, text: &str) -> Pipeline {
         }
         return p;
     }
+    // The YAML parser's time grows quadratically with nesting depth: refuse absurd nesting first.
+    if let Some((line, msg)) = super::deploy::yaml_too_deep(text) {
+        p.error = Some((msg, Some(line)));
+        return p;
+    }
     let mut docs = Vec::new();
     for de in serde_yaml::Deserializer::from_str(text) {
         match Value::deserialize(de) {
@@ -671,6 +676,9 @@ struct Scripts {
 
 /// The hooks of a `.pre-commit-config.yaml`: each `id` (and `entry` for local hooks).
 fn read_precommit(text: &str, out: &mut Scripts) {
+    if super::deploy::yaml_too_deep(text).is_some() {
+        return;
+    }
     let Ok(v) = serde_yaml::from_str::<Value>(text) else {
         return;
     };

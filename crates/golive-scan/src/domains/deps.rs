@@ -207,6 +207,10 @@ fn read_dependabot(path: &str, text: &str) -> Bot {
         ecosystems: BTreeSet::new(),
         error: None,
     };
+    if let Some((line, msg)) = super::deploy::yaml_too_deep(text) {
+        bot.error = Some((msg, Some(line)));
+        return bot;
+    }
     let de = serde_yaml::Deserializer::from_str(text);
     match serde_yaml::Value::deserialize(de) {
         Ok(v) => {
