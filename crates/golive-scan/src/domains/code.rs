@@ -10,7 +10,7 @@
 use super::Domain;
 use crate::paths;
 use crate::repo::{FileMeta, Repo, SourceFile};
-use golive_core::{Evidence, Finding};
+use golive_core::{Catalog, Evidence, Finding, Outcome};
 use std::sync::Mutex;
 
 /// Source languages the lexer understands.
@@ -463,6 +463,35 @@ pub fn web_frameworks(repo: &Repo) -> Vec<&'static str> {
         .copied()
         .filter(|f| repo.has_framework(f))
         .collect()
+}
+
+/// Pass when `hits` is non-empty; fail when the service serves HTTP; not applicable otherwise.
+pub fn presence(
+    id: &str,
+    hits: &[Hit],
+    serves: bool,
+    pass: &str,
+    fail: &str,
+    looked: &str,
+) -> Finding {
+    let check = Catalog::builtin().check(id);
+    if let Some(first) = hits.first() {
+        let mut f = Finding::new(
+            check,
+            Outcome::Pass,
+            format!("{pass}: {} ({})", first.what, first.locator()),
+        );
+        f.evidence = hits.iter().take(5).map(Hit::evidence).collect();
+        return f;
+    }
+    if !serves {
+        return Finding::new(
+            check,
+            Outcome::NotApplicable,
+            "no HTTP service in the code (no web framework detected, no server started)",
+        );
+    }
+    Finding::new(check, Outcome::Fail, fail).with_evidence(Evidence::note(looked))
 }
 
 #[cfg(test)]

@@ -246,7 +246,7 @@ impl Analyzer for Observability {
         }
         let serves = code::serves_http(repo, &st.servers);
         let mut out = vec![health_finding(&st, repo)];
-        out.push(presence(
+        out.push(code::presence(
             "observability.metrics",
             &st.metrics,
             serves,
@@ -254,7 +254,7 @@ impl Analyzer for Observability {
             "the service serves HTTP but exports no metrics",
             "looked for prom-client, express-prom-bundle, prometheus_client, prometheus-fastapi-instrumentator, django-prometheus, the metrics/prometheus crates, client_golang, expvar, OpenTelemetry, StatsD/Datadog clients",
         ));
-        out.push(presence(
+        out.push(code::presence(
             "observability.error-tracking",
             &st.error_tracking,
             serves,
@@ -267,28 +267,6 @@ impl Analyzer for Observability {
         out.push(readiness_finding(&st, repo));
         out
     }
-}
-
-/// Pass when `hits` is non-empty; fail when the service serves HTTP; not applicable otherwise.
-fn presence(id: &str, hits: &[Hit], serves: bool, pass: &str, fail: &str, looked: &str) -> Finding {
-    let check = Catalog::builtin().check(id);
-    if let Some(first) = hits.first() {
-        let mut f = Finding::new(
-            check,
-            Outcome::Pass,
-            format!("{pass}: {} ({})", first.what, first.locator()),
-        );
-        f.evidence = hits.iter().take(5).map(Hit::evidence).collect();
-        return f;
-    }
-    if !serves {
-        return Finding::new(
-            check,
-            Outcome::NotApplicable,
-            "no HTTP service in the code (no web framework detected, no server started)",
-        );
-    }
-    Finding::new(check, Outcome::Fail, fail).with_evidence(Evidence::note(looked))
 }
 
 /// (language, matched on `code` (with strings) or `bare`, pattern, what).

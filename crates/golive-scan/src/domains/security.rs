@@ -134,7 +134,7 @@ impl Analyzer for Security {
         }
         let mut out = cors_finding(&st);
         let serves = code::serves_http(repo, &st.servers);
-        out.push(presence_finding(
+        out.push(code::presence(
             "security.auth",
             &st.auth,
             serves,
@@ -142,7 +142,7 @@ impl Analyzer for Security {
             "the service serves HTTP but no authentication middleware, guard, dependency or extractor was found: every route is open",
             "looked for passport/express-jwt/jose, NestJS guards, FastAPI Depends/Security with OAuth2/HTTPBearer/APIKey, DRF permission classes, login_required/jwt_required, axum/actix auth extractors and layers, Go JWT/auth middleware",
         ));
-        out.push(presence_finding(
+        out.push(code::presence(
             "security.rate-limit",
             &st.rate,
             serves,
@@ -154,35 +154,6 @@ impl Analyzer for Security {
         out.extend(sql_findings(&st));
         out
     }
-}
-
-/// Pass when `hits` is non-empty; fail when the service serves HTTP; not applicable otherwise.
-fn presence_finding(
-    id: &str,
-    hits: &[Hit],
-    serves: bool,
-    pass: &str,
-    fail: &str,
-    looked: &str,
-) -> Finding {
-    let check = Catalog::builtin().check(id);
-    if let Some(first) = hits.first() {
-        let mut f = Finding::new(
-            check,
-            Outcome::Pass,
-            format!("{pass}: {} ({})", first.what, first.locator()),
-        );
-        f.evidence = hits.iter().take(5).map(Hit::evidence).collect();
-        return f;
-    }
-    if !serves {
-        return Finding::new(
-            check,
-            Outcome::NotApplicable,
-            "no HTTP service in the code (no web framework detected, no server started)",
-        );
-    }
-    Finding::new(check, Outcome::Fail, fail).with_evidence(Evidence::note(looked))
 }
 
 fn cors_finding(st: &State) -> Vec<Finding> {
