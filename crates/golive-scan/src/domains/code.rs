@@ -465,6 +465,15 @@ pub fn web_frameworks(repo: &Repo) -> Vec<&'static str> {
         .collect()
 }
 
+/// The not-applicable verdict of a check about HTTP services, in a repository that serves none.
+pub fn no_http_service(check: &golive_core::Check) -> Finding {
+    Finding::new(
+        check,
+        Outcome::NotApplicable,
+        "no HTTP service in the code (no web framework detected, no server started)",
+    )
+}
+
 /// Pass when `hits` is non-empty; fail when the service serves HTTP; not applicable otherwise.
 pub fn presence(
     id: &str,
@@ -485,11 +494,7 @@ pub fn presence(
         return f;
     }
     if !serves {
-        return Finding::new(
-            check,
-            Outcome::NotApplicable,
-            "no HTTP service in the code (no web framework detected, no server started)",
-        );
+        return no_http_service(check);
     }
     Finding::new(check, Outcome::Fail, fail).with_evidence(Evidence::note(looked))
 }

@@ -940,11 +940,7 @@ fn headers_finding(st: &State, serves: bool) -> Finding {
         return f;
     }
     if !serves {
-        return Finding::new(
-            check,
-            Outcome::NotApplicable,
-            "no HTTP service in the code (no web framework detected, no server started)",
-        );
+        return code::no_http_service(check);
     }
     Finding::new(
         check,
