@@ -5,6 +5,9 @@ use golive_core::Stack;
 use std::path::PathBuf;
 
 /// A file the walk met. `path` is relative to the root, `/`-separated (lossy for non-UTF-8 names).
+///
+/// The path classification (test, doc, vendored, lower-case name) is computed once, by
+/// [`FileMeta::new`]: every domain asks for it, for every file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileMeta {
     pub path: String,
@@ -12,9 +15,28 @@ pub struct FileMeta {
     /// Set when the file was not read (binary, too large, unreadable); domains still see that it
     /// exists.
     pub skipped: Option<String>,
+    lower_name: Box<str>,
+    class: u8,
 }
 
+const TEST: u8 = 1;
+const DOC: u8 = 2;
+const VENDORED: u8 = 4;
+
 impl FileMeta {
+    /// A file at `path` (relative, `/`-separated) of `size` bytes.
+    pub fn new(path: String, size: u64) -> FileMeta {
+        let class = (paths::is_test_path(&path) as u8 * TEST)
+            | (paths::is_doc_path(&path) as u8 * DOC)
+            | (paths::is_vendored(&path) as u8 * VENDORED);
+        FileMeta {
+            lower_name: paths::file_name(&path).to_ascii_lowercase().into(),
+            path,
+            size,
+            skipped: None,
+            class,
+        }
+    }
     pub fn name(&self) -> &str {
         paths::file_name(&self.path)
     }
@@ -22,17 +44,17 @@ impl FileMeta {
         paths::extension(&self.path)
     }
     /// Lower-case file name.
-    pub fn lower_name(&self) -> String {
-        self.name().to_ascii_lowercase()
+    pub fn lower_name(&self) -> &str {
+        &self.lower_name
     }
     pub fn is_test(&self) -> bool {
-        paths::is_test_path(&self.path)
+        self.class & TEST != 0
     }
     pub fn is_doc(&self) -> bool {
-        paths::is_doc_path(&self.path)
+        self.class & DOC != 0
     }
     pub fn is_vendored(&self) -> bool {
-        paths::is_vendored(&self.path)
+        self.class & VENDORED != 0
     }
 }
 

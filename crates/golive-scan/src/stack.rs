@@ -13,7 +13,7 @@ pub fn is_manifest(f: &FileMeta) -> bool {
     }
     let n = f.lower_name();
     matches!(
-        n.as_str(),
+        n,
         "package.json"
             | "tsconfig.json"
             | "pyproject.toml"

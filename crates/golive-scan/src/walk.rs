@@ -136,11 +136,7 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
                 return WalkState::Continue;
             }
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            let mut meta = FileMeta {
-                path: rel,
-                size,
-                skipped: None,
-            };
+            let mut meta = FileMeta::new(rel, size);
             if size > max {
                 let reason = format!("larger than the {max}-byte limit ({size} bytes)");
                 local.skipped.push(Skipped {

@@ -497,6 +497,19 @@ fn security_headers_per_stack() {
             "app.use(express.json());\n",
             Outcome::Fail,
         ),
+        // a header name only counts quoted or spaced, in any case
+        (
+            EXPRESS,
+            "src/app.js",
+            "res.set(\"x-frame-options\", \"DENY\");\n",
+            Outcome::Warn,
+        ),
+        (
+            EXPRESS,
+            "src/app.js",
+            "const guide = \"/docs/x-frame-options-guide\";\nconst tip = \"see:X-Frame-Options\";\n",
+            Outcome::Fail,
+        ),
     ] {
         assert_eq!(one(m, path, src, HEADERS), want, "{path}: {src}");
     }

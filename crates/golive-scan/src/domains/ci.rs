@@ -831,7 +831,7 @@ impl Domain for Ci {
         if n == "tsconfig.json" {
             local.tsconfig = true;
         }
-        if let Some(what) = py_type_config(&n, file.text) {
+        if let Some(what) = py_type_config(n, file.text) {
             local
                 .py_types
                 .push((file.path().to_string(), what.to_string()));

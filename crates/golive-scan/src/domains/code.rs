@@ -46,70 +46,91 @@ pub struct Lexed {
     pub strings: Vec<(usize, usize)>,
 }
 
-/// Bytes that may change the lexer state, per language (everything else is skipped fast).
-const fn interesting(lang: Lang) -> [bool; 256] {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
-    match lang {
-        Lang::Python => t[b'#' as usize] = true,
-        Lang::Js | Lang::Go => {
-            t[b'/' as usize] = true;
-            t[b'`' as usize] = true;
-        }
-        Lang::Rust => {
-            t[b'/' as usize] = true;
-            t[b'r' as usize] = true;
-        }
-    }
-    t
-}
-
-static INTERESTING: [[bool; 256]; 4] = [
-    interesting(Lang::Js),
-    interesting(Lang::Python),
-    interesting(Lang::Rust),
-    interesting(Lang::Go),
-];
-
 /// Replaces every byte but newlines in `v[from..to]` by a space.
 fn blank(v: &mut [u8], from: usize, to: usize) {
     let to = to.min(v.len());
     if from >= to {
         return;
     }
-    for x in &mut v[from..to] {
-        if *x != b'\n' {
-            *x = b' ';
-        }
+    let seg = &mut v[from..to];
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'\n', &seg[at..]) {
+        seg[at..at + p].fill(b' ');
+        at += p + 1;
+    }
+    seg[at..].fill(b' ');
+}
+
+/// For Rust: whether the `"` at `q` opens a raw string (`r"`, `r#"`, `br##"` …); returns the
+/// number of `#`s when it does.
+fn rust_raw_open(b: &[u8], q: usize) -> Option<usize> {
+    let mut k = q;
+    while k > 0 && b[k - 1] == b'#' {
+        k -= 1;
+    }
+    let hashes = q - k;
+    if k == 0 || b[k - 1] != b'r' {
+        return None;
+    }
+    let r = k - 1;
+    let before = if r > 0 && b[r - 1] == b'b' && (r < 2 || !is_ident(b[r - 2])) {
+        // br"…": the `b` is the prefix, not an identifier's end
+        None
+    } else {
+        r.checked_sub(1).map(|p| b[p])
+    };
+    match before {
+        Some(c) if is_ident(c) => None,
+        _ => Some(hashes),
     }
 }
 
 /// Lexes `text` as `lang`, blanking comments (and, in `bare`, string contents).
+///
+/// Comment and string bodies are skipped with `memchr`, and blanking fills whole runs, so the
+/// cost is close to one pass over the punctuation of the file. `bare` is `code` with the string
+/// ranges blanked afterwards.
 pub fn lex(text: &str, lang: Lang) -> Lexed {
     let b = text.as_bytes();
     let mut code = b.to_vec();
-    let mut bare = b.to_vec();
     let n = b.len();
-    let table = &INTERESTING[lang as usize];
     let slashes = matches!(lang, Lang::Js | Lang::Rust | Lang::Go);
+    // The bytes that may open a comment or a string: three for Python and Rust, found with
+    // `memchr3`; JavaScript and Go add the backtick, whose next position is kept aside.
+    let (b1, b2, b3) = match lang {
+        Lang::Python => (b'"', b'\'', b'#'),
+        _ => (b'"', b'\'', b'/'),
+    };
+    let backticks = matches!(lang, Lang::Js | Lang::Go);
+    let mut next_tick: Option<usize> = None;
     let mut strings = Vec::new();
     let mut i = 0;
     while i < n {
         // Code: skip to the next byte that may open a comment or a string.
-        while i < n && !table[b[i] as usize] {
-            i += 1;
-        }
-        if i >= n {
-            break;
+        let hit = memchr::memchr3(b1, b2, b3, &b[i..]).map(|p| i + p);
+        let hit = if backticks {
+            if next_tick.is_none_or(|t| t < i) {
+                next_tick = Some(memchr::memchr(b'`', &b[i..]).map_or(usize::MAX, |p| i + p));
+            }
+            let t = next_tick.unwrap_or(usize::MAX);
+            match hit {
+                Some(h) if h < t => Some(h),
+                _ if t != usize::MAX => Some(t),
+                _ => None,
+            }
+        } else {
+            hit
+        };
+        match hit {
+            Some(h) => i = h,
+            None => break,
         }
         let c = b[i];
         let next = b.get(i + 1).copied();
         // Line comment.
         if (lang == Lang::Python && c == b'#') || (slashes && c == b'/' && next == Some(b'/')) {
-            let end = b[i..].iter().position(|&x| x == b'\n').map_or(n, |p| i + p);
-            blank(&mut code, i, end);
-            blank(&mut bare, i, end);
+            let end = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p);
+            code[i..end].fill(b' ');
             i = end;
             continue;
         }
@@ -117,22 +138,26 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
         if slashes && c == b'/' && next == Some(b'*') {
             let mut depth = 1u32;
             let mut j = i + 2;
-            while j < n && depth > 0 {
-                match (b[j], b.get(j + 1).copied()) {
+            while depth > 0 {
+                let Some(p) = memchr::memchr2(b'*', b'/', &b[j.min(n)..]) else {
+                    j = n;
+                    break;
+                };
+                let q = j + p;
+                match (b[q], b.get(q + 1).copied()) {
                     (b'*', Some(b'/')) => {
                         depth -= 1;
-                        j += 2;
+                        j = q + 2;
                     }
                     (b'/', Some(b'*')) if lang == Lang::Rust => {
                         depth += 1;
-                        j += 2;
+                        j = q + 2;
                     }
-                    _ => j += 1,
+                    _ => j = q + 1,
                 }
             }
             let end = j.min(n);
             blank(&mut code, i, end);
-            blank(&mut bare, i, end);
             i = end;
             continue;
         }
@@ -140,44 +165,32 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
             i += 1;
             continue;
         }
-        // Rust raw strings r"…", r#"…"#.
-        if c == b'r' {
-            if lang == Lang::Rust
-                && (i == 0 || !is_ident(b[i - 1]))
-                && matches!(next, Some(b'"' | b'#'))
-            {
-                let mut j = i + 1;
-                while j < n && b[j] == b'#' {
-                    j += 1;
-                }
-                if j < n && b[j] == b'"' {
-                    let hashes = j - i - 1;
-                    let mut k = j + 1;
-                    let end = loop {
-                        match b[k.min(n)..].iter().position(|&x| x == b'"') {
-                            None => break n,
-                            Some(p) => {
-                                let q = k + p;
-                                if b[q + 1..]
-                                    .iter()
-                                    .take(hashes)
-                                    .filter(|&&x| x == b'#')
-                                    .count()
-                                    == hashes
-                                {
-                                    break q;
-                                }
-                                k = q + 1;
-                            }
+        // Rust raw strings r"…", r#"…"# (the `"` is reached after the prefix was skipped).
+        if c == b'"'
+            && lang == Lang::Rust
+            && let Some(hashes) = rust_raw_open(b, i)
+        {
+            let mut k = i + 1;
+            let end = loop {
+                match memchr::memchr(b'"', &b[k.min(n)..]) {
+                    None => break n,
+                    Some(p) => {
+                        let q = k + p;
+                        if b[q + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&x| x == b'#')
+                            .count()
+                            == hashes
+                        {
+                            break q;
                         }
-                    };
-                    blank(&mut bare, j + 1, end);
-                    strings.push((j + 1, end));
-                    i = (end + 1 + hashes).min(n);
-                    continue;
+                        k = q + 1;
+                    }
                 }
-            }
-            i += 1;
+            };
+            strings.push((i + 1, end));
+            i = (end + 1 + hashes).min(n);
             continue;
         }
         // Char / rune literals ('x', '\n', '"') in Rust and Go; otherwise a Rust lifetime.
@@ -210,10 +223,13 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
         let open = if triple { 3 } else { 1 };
         let mut j = i + open;
         let end = loop {
-            let Some(p) = b[j.min(n)..]
-                .iter()
-                .position(|&x| x == c || x == b'\n' || (escapes && x == b'\\'))
-            else {
+            let rest = &b[j.min(n)..];
+            let found = if escapes {
+                memchr::memchr3(c, b'\n', b'\\', rest)
+            } else {
+                memchr::memchr2(c, b'\n', rest)
+            };
+            let Some(p) = found else {
                 break n;
             };
             let q = j + p;
@@ -230,7 +246,6 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
                 _ => break q,
             }
         };
-        blank(&mut bare, i + open, end);
         strings.push(((i + open).min(end), end));
         i = if end >= n {
             n
@@ -239,6 +254,10 @@ pub fn lex(text: &str, lang: Lang) -> Lexed {
         } else {
             end + open
         };
+    }
+    let mut bare = code.clone();
+    for &(from, to) in &strings {
+        blank(&mut bare, from, to);
     }
     // Only ASCII bytes were replaced, by ASCII spaces, and multi-byte sequences are replaced
     // only inside blanked runs, where every byte becomes a space: the result is valid UTF-8.
@@ -534,6 +553,21 @@ mod tests {
         assert!(l.code.contains("r#\"x\"y\"#"));
         assert!(!l.code.contains("// t"));
         assert!(l.code.contains("ok()"));
+    }
+
+    #[test]
+    fn rust_byte_raw_strings_and_raw_identifiers() {
+        let t = "let a = br#\"x // y\"#; let r#type = 1; // gone\nlet s = \"a\\\"b\"; call()";
+        let l = lex(t, Lang::Rust);
+        assert!(l.code.contains("br#\"x // y\"#"), "{}", l.code);
+        assert!(l.code.contains("r#type = 1;"));
+        assert!(!l.code.contains("gone"));
+        assert!(l.bare.contains("call()"));
+        let spans: Vec<&str> = l.strings.iter().map(|&(a, b)| &t[a..b]).collect();
+        assert_eq!(spans, vec!["x // y", "a\\\"b"]);
+        // `for"` is not a raw string: the `r` ends an identifier
+        let l = lex("for\"a\\\"b\" x", Lang::Rust);
+        assert_eq!(l.strings, vec![(4, 8)]);
     }
 
     #[test]

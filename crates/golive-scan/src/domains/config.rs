@@ -15,7 +15,7 @@
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};
-use aho_corasick::AhoCorasick;
+use crate::rx::Literals;
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -681,15 +681,10 @@ struct EnvUse {
     schemas: Vec<(String, String, u32, String)>,
 }
 
-fn env_matchers(path: &str) -> Option<(&'static AhoCorasick, &'static AhoCorasick)> {
-    static M: OnceLock<[AhoCorasick; 5]> = OnceLock::new();
+fn env_matchers(path: &str) -> Option<(&'static Literals, &'static Literals)> {
+    static M: OnceLock<[Literals; 5]> = OnceLock::new();
     let m = M.get_or_init(|| {
-        let ac = |p: &[&str]| {
-            AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(p)
-                .expect("static patterns")
-        };
+        let ac = |p: &[&str]| Literals::new(p);
         [
             ac(ENV_READ_JS),
             ac(ENV_READ_PY),
@@ -799,10 +794,7 @@ impl Domain for Config {
             }
         }
         // Django/ASGI/WSGI boilerplate sets DJANGO_SETTINGS_MODULE; it is not configuration.
-        let boilerplate = matches!(
-            file.meta.lower_name().as_str(),
-            "manage.py" | "wsgi.py" | "asgi.py"
-        );
+        let boilerplate = matches!(file.meta.lower_name(), "manage.py" | "wsgi.py" | "asgi.py");
         if is_code(file.meta) && !boilerplate {
             let Some((reads, schemas)) = env_matchers(file.path()) else {
                 return;

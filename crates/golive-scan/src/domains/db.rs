@@ -11,7 +11,7 @@
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile, line_at, line_col};
-use aho_corasick::AhoCorasick;
+use crate::rx::Literals;
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use std::collections::BTreeSet;
 use std::sync::{Mutex, OnceLock};
@@ -1153,8 +1153,8 @@ const NEEDLES_CONFIG: &[(&str, u8)] = &[
 ];
 
 /// The automaton and needle table for a file.
-fn matcher(path: &str) -> (&'static AhoCorasick, &'static [(&'static str, u8)]) {
-    static M: OnceLock<[AhoCorasick; 5]> = OnceLock::new();
+fn matcher(path: &str) -> (&'static Literals, &'static [(&'static str, u8)]) {
+    static M: OnceLock<[Literals; 5]> = OnceLock::new();
     const TABLES: [&[(&str, u8)]; 5] = [
         NEEDLES_JS,
         NEEDLES_PY,
@@ -1162,14 +1162,7 @@ fn matcher(path: &str) -> (&'static AhoCorasick, &'static [(&'static str, u8)]) 
         NEEDLES_GO,
         NEEDLES_CONFIG,
     ];
-    let m = M.get_or_init(|| {
-        TABLES.map(|t| {
-            AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(t.iter().map(|n| n.0))
-                .expect("static patterns")
-        })
-    });
+    let m = M.get_or_init(|| TABLES.map(|t| Literals::new(t.iter().map(|n| n.0))));
     let i = match crate::paths::language_of(path) {
         Some("javascript" | "typescript") => 0,
         Some("python") => 1,
@@ -1182,7 +1175,7 @@ fn matcher(path: &str) -> (&'static AhoCorasick, &'static [(&'static str, u8)]) 
 
 fn is_pool_config_file(f: &FileMeta) -> bool {
     let n = f.lower_name();
-    (super::config::env_kind(&n) == Some(super::config::EnvKind::Template))
+    (super::config::env_kind(n) == Some(super::config::EnvKind::Template))
         || n == "schema.prisma"
         || matches!(f.ext(), Some("yml" | "yaml" | "toml" | "json"))
             && (n.contains("database")
@@ -1213,7 +1206,7 @@ impl Domain for Db {
             || n == "schema.prisma"
             || n == "alembic.ini"
             || n.starts_with("flyway") && matches!(ext, Some("conf" | "toml"))
-            || MANIFESTS.contains(&n.as_str())
+            || MANIFESTS.contains(&n)
             || crate::paths::language_of(&f.path).is_some()
             || is_pool_config_file(f)
     }
@@ -1225,7 +1218,7 @@ impl Domain for Db {
         let ext = f.ext().map(|e| e.to_ascii_lowercase()).unwrap_or_default();
         let mut local = State::default();
 
-        if MANIFESTS.contains(&n.as_str()) {
+        if MANIFESTS.contains(&n) {
             local.manifests.push((path.clone(), file.text.to_string()));
         }
         if n == "schema.prisma" {

@@ -116,7 +116,7 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
             unpinned: Vec::new(),
         })
     };
-    match name.as_str() {
+    match name {
         "package.json" => {
             let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
             let deps = ["dependencies", "devDependencies", "optionalDependencies"]
@@ -278,7 +278,7 @@ impl Domain for Deps {
             return false;
         }
         let n = f.lower_name();
-        is_manifest_name(&n)
+        is_manifest_name(n)
             || is_renovate(f)
             || f.path == ".github/dependabot.yml"
             || f.path == ".github/dependabot.yaml"
@@ -287,7 +287,7 @@ impl Domain for Deps {
         let f = file.meta;
         let n = f.lower_name();
         let mut local = State::default();
-        if is_manifest_name(&n) {
+        if is_manifest_name(n) {
             if let Some(m) = classify(f, file.text) {
                 local.manifests.push(m);
             }
@@ -345,13 +345,13 @@ fn file_index(repo: &Repo) -> FileIndex {
     repo.files
         .iter()
         .filter(|f| {
-            ALL_LOCKS.contains(&f.lower_name().as_str())
+            ALL_LOCKS.contains(&f.lower_name())
                 || f.lower_name() == "constraints.txt"
                 || f.lower_name() == "requirements.txt"
         })
         .map(|f| {
             (
-                (dir_of(&f.path).to_string(), f.lower_name()),
+                (dir_of(&f.path).to_string(), f.lower_name().to_string()),
                 f.path.clone(),
             )
         })

@@ -231,14 +231,9 @@ const HTTP_FRAMEWORKS: &[&str] = &[
     "actix", "rocket", "warp", "gin", "echo", "fiber", "chi", "gorilla",
 ];
 
-fn api_matcher() -> &'static aho_corasick::AhoCorasick {
-    static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(API_DOC_NEEDLES.iter().map(|n| n.0))
-            .expect("static patterns")
-    })
+fn api_matcher() -> &'static crate::rx::Literals {
+    static M: std::sync::OnceLock<crate::rx::Literals> = std::sync::OnceLock::new();
+    M.get_or_init(|| crate::rx::Literals::new(API_DOC_NEEDLES.iter().map(|n| n.0)))
 }
 
 fn is_spec_candidate(f: &FileMeta) -> bool {
@@ -311,13 +306,13 @@ fn extra_wants(f: &FileMeta) -> bool {
     let top = !f.path.contains('/') || f.path.to_ascii_lowercase().starts_with("docs/");
     crate::paths::language_of(&f.path).is_some()
         || matches!(
-            n.as_str(),
+            n,
             "package.json" | "cargo.toml" | "go.mod" | "pyproject.toml" | "pipfile"
         )
         || (n.starts_with("requirements") && n.ends_with(".txt"))
         || is_spec_candidate(f)
         || matches!(f.ext(), Some("graphql" | "gql"))
-        || (top && is_changelog_name(&n))
+        || (top && is_changelog_name(n))
         || is_release_tool(&f.path)
         || architecture_path(&f.path)
         || (f.is_doc() && matches!(f.ext(), Some("md" | "mdx" | "rst" | "adoc")))
@@ -339,7 +334,7 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
     let mut local = Extra::default();
     let code = crate::paths::language_of(&path).is_some() && !f.is_test();
     let manifest = matches!(
-        n.as_str(),
+        n,
         "package.json" | "cargo.toml" | "go.mod" | "pyproject.toml" | "pipfile"
     ) || (n.starts_with("requirements") && n.ends_with(".txt"));
     if manifest {
@@ -409,7 +404,7 @@ fn extra_visit(state: &Mutex<Extra>, file: &SourceFile<'_>) {
             .push((path.clone(), 1, String::new(), "GraphQL schema".into()));
     }
     let top = !path.contains('/') || path.to_ascii_lowercase().starts_with("docs/");
-    if top && is_changelog_name(&n) {
+    if top && is_changelog_name(n) {
         let meaningful = file
             .text
             .lines()

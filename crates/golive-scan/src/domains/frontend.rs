@@ -297,7 +297,7 @@ impl Analyzer for Frontend {
         }
         name == "package.json"
             || name == "angular.json"
-            || is_env_file(&name)
+            || is_env_file(name)
             || name.starts_with("vite.config.")
             || name.starts_with("next.config.")
             || name.starts_with("webpack")
@@ -317,7 +317,7 @@ impl Analyzer for Frontend {
             if CRA_NO_MAPS.is_match(f.text) {
                 st.cra_off.push(dir_of(f.path()));
             }
-        } else if is_env_file(&name) {
+        } else if is_env_file(name) {
             env_file(f, &mut st);
         } else {
             build_config(f, &mut st);

@@ -124,31 +124,28 @@ fn health_routes(f: &CodeFile<'_>) -> Vec<(usize, Hit)> {
     }
     let c = f.code;
     // A health path is quoted: look for the quoted forms before running the route patterns.
-    static MAYBE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build([
-                "health",
-                "livez",
-                "readyz",
-                "liveness",
-                "readiness",
-                "heartbeat",
-                "/ping",
-                "/status",
-                "/ready",
-                "/live",
-                "/alive",
-                "\"ping",
-                "'ping",
-                "\"status",
-                "'status",
-                "\"ready",
-                "'ready",
-                "\"live",
-                "'live",
-            ])
-            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    static MAYBE: LazyLock<crate::rx::Literals> = LazyLock::new(|| {
+        crate::rx::Literals::new([
+            "health",
+            "livez",
+            "readyz",
+            "liveness",
+            "readiness",
+            "heartbeat",
+            "/ping",
+            "/status",
+            "/ready",
+            "/live",
+            "/alive",
+            "\"ping",
+            "'ping",
+            "\"status",
+            "'status",
+            "\"ready",
+            "'ready",
+            "\"live",
+            "'live",
+        ])
     });
     let lower_has = MAYBE.is_match(c);
     if !lower_has {
@@ -731,13 +728,10 @@ fn readiness(f: &CodeFile<'_>, routes: &[(usize, Hit)], st: &mut State) {
             st.ready_checks.push(h);
         }
     }
-    static NAMED: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build([
-                "ealth", "EALTH", "eady", "EADY", "ivez", "IVEZ", "iveness", "IVENESS",
-            ])
-            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    static NAMED: LazyLock<crate::rx::Literals> = LazyLock::new(|| {
+        crate::rx::Literals::new([
+            "ealth", "EALTH", "eady", "EADY", "ivez", "IVEZ", "iveness", "IVENESS",
+        ])
     });
     let named = NAMED.is_match(c);
     if !named {

@@ -9,7 +9,7 @@
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};
-use aho_corasick::AhoCorasick;
+use crate::rx::Literals;
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use std::sync::{Mutex, OnceLock};
 
@@ -100,14 +100,9 @@ const DB_USE: &[&str] = &[
 
 /// BACKUP then DB_USE in one automaton, case-sensitive (so that it keeps its fast prefilter);
 /// the needles are written the way they appear in scripts, manifests and manifests' YAML.
-fn matcher() -> &'static AhoCorasick {
-    static M: OnceLock<AhoCorasick> = OnceLock::new();
-    M.get_or_init(|| {
-        AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(BACKUP.iter().chain(DB_USE))
-            .expect("static patterns")
-    })
+fn matcher() -> &'static Literals {
+    static M: OnceLock<Literals> = OnceLock::new();
+    M.get_or_init(|| Literals::new(BACKUP.iter().chain(DB_USE)))
 }
 
 /// Topic words, matched on lower-case file names (`-`/`_` as separators) and headings.
@@ -177,7 +172,7 @@ pub struct Ops {
 
 fn is_doc_file(f: &FileMeta) -> bool {
     let n = f.lower_name();
-    if is_manifest(&n) || n.starts_with("license") || n.starts_with("copying") {
+    if is_manifest(n) || n.starts_with("license") || n.starts_with("copying") {
         return false;
     }
     matches!(
@@ -212,7 +207,7 @@ fn is_ops_code(f: &FileMeta) -> bool {
         ext.as_deref(),
         Some("sh" | "bash" | "yml" | "yaml" | "tf" | "hcl" | "ps1" | "cron")
     ) || matches!(
-        n.as_str(),
+        n,
         "makefile"
             | "justfile"
             | "procfile"
@@ -279,7 +274,7 @@ impl Domain for Ops {
     }
     fn wants(&self, f: &FileMeta) -> bool {
         !f.is_vendored()
-            && (is_doc_file(f) || (is_ops_code(f) && !f.is_test()) || is_manifest(&f.lower_name()))
+            && (is_doc_file(f) || (is_ops_code(f) && !f.is_test()) || is_manifest(f.lower_name()))
     }
     fn visit(&self, file: &SourceFile<'_>) {
         let f = file.meta;

@@ -60,7 +60,7 @@ fn is_script(f: &FileMeta) -> bool {
     let name = f.lower_name();
     let p = f.path.to_ascii_lowercase();
     matches!(
-        name.as_str(),
+        name,
         "makefile"
             | "justfile"
             | "package.json"

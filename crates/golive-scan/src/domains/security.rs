@@ -285,18 +285,15 @@ static GO_RESTRICTED: LazyLock<Regex> = LazyLock::new(|| {
 
 fn cors(f: &CodeFile<'_>, lang: Lang, open: &mut Vec<Hit>, ok: &mut Vec<Hit>) {
     let c = f.code;
-    static MAYBE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build([
-                "CORS",
-                "cors",
-                "Cors",
-                "Access-Control",
-                "access-control",
-                "ACCESS_CONTROL",
-            ])
-            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
+    static MAYBE: LazyLock<crate::rx::Literals> = LazyLock::new(|| {
+        crate::rx::Literals::new([
+            "CORS",
+            "cors",
+            "Cors",
+            "Access-Control",
+            "access-control",
+            "ACCESS_CONTROL",
+        ])
     });
     if !MAYBE.is_match(c) {
         return;
@@ -799,9 +796,12 @@ const HEADER_NAMES: &[(&str, &str)] = &[
     ("Permissions-Policy", "PERMISSIONS_POLICY"),
 ];
 
+/// A header name: quoted or spaced (`"X-Frame-Options":`, checked around the match by
+/// [`header_names`]) or as a constant (`X_FRAME_OPTIONS`). The name comes first in the pattern so
+/// that the regex engine searches for it with its literal prefilter.
 static HEADER_NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)["'\s](strict-transport-security|content-security-policy|x-content-type-options|x-frame-options|referrer-policy|permissions-policy)["':\s]|\b(STRICT_TRANSPORT_SECURITY|CONTENT_SECURITY_POLICY|X_CONTENT_TYPE_OPTIONS|X_FRAME_OPTIONS|REFERRER_POLICY)\b"#,
+        r#"(?i)(strict-transport-security|content-security-policy|x-content-type-options|x-frame-options|referrer-policy|permissions-policy)|\b(STRICT_TRANSPORT_SECURITY|CONTENT_SECURITY_POLICY|X_CONTENT_TYPE_OPTIONS|X_FRAME_OPTIONS|REFERRER_POLICY)\b"#,
     )
 });
 
@@ -857,18 +857,24 @@ fn rate_limit(f: &CodeFile<'_>, lang: Lang, out: &mut Vec<Hit>) {
 }
 
 fn header_names(f: &CodeFile<'_>, text: &str, st: &mut State) {
-    static MAYBE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(["ecurity", "ECURITY", "ptions", "PTIONS", "olicy", "OLICY"])
-            .unwrap_or_else(|e| panic!("invalid built-in automaton: {e}"))
-    });
-    if !MAYBE.is_match(text) {
-        return;
-    }
+    let b = text.as_bytes();
     for cap in HEADER_NAME_RE.captures_iter(text) {
-        let Some(m) = cap.get(1).or_else(|| cap.get(2)) else {
-            continue;
+        let m = match (cap.get(1), cap.get(2)) {
+            // quoted or spaced: `"x-frame-options"`, `'Referrer-Policy':`, `add_header X-… `
+            (Some(m), _) => {
+                let before = m.start().checked_sub(1).map(|i| b[i]);
+                let after = b.get(m.end()).copied();
+                let ok_before =
+                    before.is_some_and(|c| matches!(c, b'"' | b'\'') || c.is_ascii_whitespace());
+                let ok_after = after
+                    .is_some_and(|c| matches!(c, b'"' | b'\'' | b':') || c.is_ascii_whitespace());
+                if !(ok_before && ok_after) {
+                    continue;
+                }
+                m
+            }
+            (None, Some(m)) => m,
+            (None, None) => continue,
         };
         let Some((name, _)) = HEADER_NAMES
             .iter()

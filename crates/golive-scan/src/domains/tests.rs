@@ -40,7 +40,7 @@ fn is_coverage_config(f: &FileMeta) -> bool {
     let name = f.lower_name();
     let p = f.path.to_ascii_lowercase();
     matches!(
-        name.as_str(),
+        name,
         "package.json"
             | "pyproject.toml"
             | "setup.cfg"
@@ -214,7 +214,7 @@ fn coverage_thresholds(f: &CodeFile<'_>) -> Vec<Threshold> {
             }
         }
         if matches!(
-            name.as_str(),
+            name,
             "pyproject.toml" | "setup.cfg" | ".coveragerc" | "tox.ini" | "pytest.ini"
         ) {
             for cap in COVERAGE_PY.captures_iter(text) {
