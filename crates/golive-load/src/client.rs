@@ -51,6 +51,15 @@ pub struct Connector {
 
 impl Connector {
     pub fn new(url: &Url, http2: bool) -> Result<Connector, LoadError> {
+        Connector::with_roots(url, http2, &[])
+    }
+
+    /// A connector that also trusts `extra_roots` (a private CA) for https.
+    pub fn with_roots(
+        url: &Url,
+        http2: bool,
+        extra_roots: &[rustls::pki_types::CertificateDer<'static>],
+    ) -> Result<Connector, LoadError> {
         let host = url
             .host_str()
             .ok_or_else(|| LoadError::Plan(format!("{url}: no host")))?
@@ -61,9 +70,14 @@ impl Connector {
             .port_or_known_default()
             .ok_or_else(|| LoadError::Plan(format!("{url}: no port")))?;
         let tls = if url.scheme() == "https" {
-            let roots = rustls::RootCertStore {
+            let mut roots = rustls::RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
             };
+            for c in extra_roots {
+                roots.add(c.clone()).map_err(|e| {
+                    LoadError::Plan(format!("a trusted CA certificate is not usable: {e}"))
+                })?;
+            }
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let mut cfg = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()

@@ -84,7 +84,7 @@ pub fn run_blocking(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, Load
 
 /// Runs a plan on the current tokio runtime.
 pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadError> {
-    let connector = Connector::new(&plan.url, plan.http2)?;
+    let connector = Connector::with_roots(&plan.url, plan.http2, &plan.extra_roots)?;
     let uri_text = if plan.http2 {
         plan.url.as_str().to_string()
     } else {
@@ -367,15 +367,28 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
         }
         let result = match link.as_mut() {
             Some(Link::H1(c)) => {
-                // One timer per connection, pushed back for each request (no timer registration
-                // per request).
-                timer.as_mut().reset(sent + plan.timeout);
-                tokio::select! {
-                    biased;
-                    r = c.exchange(&shared.request, shared.head) => {
-                        Ok(r.map(|e| (e.status, e.body_bytes, e.keep_alive)))
+                // One timer per connection, re-armed lazily: when it fires before this
+                // request's own limit it is pushed back to that limit, so it is registered
+                // again about once per timeout period instead of once per request.
+                let limit = sent + plan.timeout;
+                if timer.deadline() > limit {
+                    timer.as_mut().reset(limit);
+                }
+                let exchange = c.exchange(&shared.request, shared.head);
+                tokio::pin!(exchange);
+                loop {
+                    tokio::select! {
+                        biased;
+                        r = &mut exchange => {
+                            break Ok(r.map(|e| (e.status, e.body_bytes, e.keep_alive)));
+                        }
+                        _ = timer.as_mut() => {
+                            if Instant::now() >= limit {
+                                break Err(());
+                            }
+                            timer.as_mut().reset(limit);
+                        }
                     }
-                    _ = timer.as_mut() => Err(()),
                 }
             }
             Some(Link::Hyper(s)) => {

@@ -34,6 +34,8 @@ pub struct LoadPlan {
     pub timeout: Duration,
     /// Statuses counted as success (default: 2xx).
     pub ok_status: StatusSet,
+    /// Certificates trusted for https targets beside the public roots (a private CA).
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 /// Closed model (each connection sends as soon as its previous response is read) or open model
@@ -60,6 +62,7 @@ impl LoadPlan {
             http2: false,
             timeout: Duration::from_secs(5),
             ok_status: StatusSet::default(),
+            extra_roots: Vec::new(),
         })
     }
 

@@ -383,3 +383,56 @@ async fn watch_pid_sees_growth_and_stability() {
     let r = run(plan(&s.url("/"), 1, 300), opts).await.unwrap();
     assert_eq!(outcome(&r, &[], "load.memory-stable"), Outcome::Error);
 }
+
+/// The per-connection timer is re-armed lazily (when it fires before the request's own limit):
+/// a run several times longer than the timeout, with every response inside it, has no timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_run_with_responses_inside_the_timeout_has_no_timeouts() {
+    let s = start(Mode::Slow(Duration::from_millis(60)), false).await;
+    let mut p = plan(&s.url("/"), 2, 1300);
+    p.timeout = Duration::from_millis(200);
+    let r = run(p, RunOptions::default()).await.unwrap();
+    assert_eq!(r.errors(), 0, "{:?}", r.error_kinds());
+    assert!(r.requests() >= 20, "only {} requests", r.requests());
+    // and a response slower than the timeout is still cut at the timeout
+    let s = start(Mode::Slow(Duration::from_millis(700)), false).await;
+    let mut p = plan(&s.url("/"), 1, 3000);
+    p.timeout = Duration::from_millis(200);
+    p.requests = Some(3);
+    let t0 = std::time::Instant::now();
+    let r = run(p, RunOptions::default()).await.unwrap();
+    assert_eq!(r.error_kinds().get(&ErrorKind::Timeout).copied(), Some(3));
+    assert!(
+        t0.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        t0.elapsed()
+    );
+}
+
+/// An https target whose certificate comes from a private CA (generated here): trusted with the
+/// CA given, every request succeeds over TLS; without it, every request is a TLS error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_target_with_a_private_ca() {
+    let tls = common::start_tls(Mode::Fast).await;
+    let url = format!("https://127.0.0.1:{}/", tls.server.addr.port());
+    let mut p = plan(&url, 4, 800);
+    p.extra_roots = vec![tls.ca.clone()];
+    let r = run(p, RunOptions::default()).await.unwrap();
+    assert_eq!(r.errors(), 0, "{:?}", r.error_kinds());
+    assert!(r.requests() > 20, "only {} requests", r.requests());
+    assert_eq!(r.statuses().get(&200).copied(), Some(r.requests()));
+    assert_eq!(
+        tls.server.hits.load(std::sync::atomic::Ordering::SeqCst),
+        r.requests()
+    );
+
+    let mut p = plan(&url, 1, 2000);
+    p.requests = Some(2);
+    let r = run(p, RunOptions::default()).await.unwrap();
+    assert_eq!(
+        r.error_kinds().get(&ErrorKind::Tls).copied(),
+        Some(2),
+        "{:?}",
+        r.error_kinds()
+    );
+}

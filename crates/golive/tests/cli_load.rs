@@ -228,6 +228,7 @@ fn hdr_logs_merge_into_one_report() {
 #[test]
 fn bad_usage_exits_3_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notpem.txt"), "just text\n").unwrap();
     for (args, why) in [
         (vec!["load", "http://example.com/"], "--allow-remote"),
         (
@@ -240,6 +241,14 @@ fn bad_usage_exits_3_with_a_reason() {
         ),
         (vec!["load", "not a url"], "not a URL"),
         (vec!["smoke", "-f", "nope.yaml"], "nope.yaml"),
+        (
+            vec!["load", "https://127.0.0.1:9/", "--ca-file", "notpem.txt"],
+            "no `-----BEGIN CERTIFICATE-----` block",
+        ),
+        (
+            vec!["load", "https://127.0.0.1:9/", "--ca-file", "missing.pem"],
+            "missing.pem",
+        ),
     ] {
         let o = golive(&args, dir.path());
         let t = text(&o);
@@ -412,4 +421,44 @@ fn ctrl_c_stops_cleanly_and_still_reports() {
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("interrupted by Ctrl-C"), "{t}");
     assert!(t.contains("statuses     200:"), "{t}");
+}
+
+/// The live progress line: on a terminal (a pseudo-terminal made by `script`), stderr shows
+/// elapsed time, requests, req/s, p95 and errors once a second; piped, it shows none.
+#[test]
+fn live_progress_on_a_terminal_only() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/slow");
+    let cmd = format!("{} load {url} -c 2 -d 2500ms", env!("CARGO_BIN_EXE_golive"));
+    let o = Command::new("script")
+        .args(["-qefc", &cmd, "/dev/null"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("`script` (util-linux) makes the pseudo-terminal for this test");
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    let progress: Vec<&str> = t
+        .split('\r')
+        .filter(|l| l.contains(" req/s") && l.contains("p95") && l.contains("errors"))
+        .collect();
+    assert!(
+        progress.len() >= 2,
+        "expected a progress line each second: {t:?}"
+    );
+    // `  1.0s  N req  R req/s  p95 X ms  errors 0`, with requests really counted
+    let first = progress[0].split_whitespace().collect::<Vec<_>>();
+    assert!(first[0].ends_with('s'), "{first:?}");
+    let reqs: u64 = first[1].parse().unwrap_or(0);
+    assert!(reqs > 0, "{first:?}");
+    assert_eq!(first.last(), Some(&"0"), "no errors: {first:?}");
+
+    let o = golive(&["load", &url, "-c", "2", "-d", "1500ms"], dir.path());
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(
+        !t.contains('\r'),
+        "no progress line when not a terminal: {t:?}"
+    );
 }

@@ -38,4 +38,7 @@ pub struct LoadConfig {
     pub timeout: Option<String>,
     /// Statuses counted as success (default `2xx`): `"2xx,404"`.
     pub ok_status: Option<String>,
+    /// PEM file of CA certificates trusted for an https target beside the public roots
+    /// (relative to golive.toml).
+    pub ca_file: Option<String>,
 }

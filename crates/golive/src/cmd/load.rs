@@ -68,6 +68,10 @@ pub struct Args {
     /// Allow a target that is not a loopback address.
     #[arg(long)]
     pub allow_remote: bool,
+    /// PEM file of CA certificates to trust for https targets, beside the public roots (a
+    /// private or staging CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
     /// golive.toml to read (`[load] allow_remote`, probe environments); default ./golive.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -121,6 +125,7 @@ pub struct Options<'a> {
     pub timeout: &'a str,
     pub ok_status: Option<&'a str>,
     pub allow_remote: bool,
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Builds and validates a plan; the notices say what was decided for the user.
@@ -142,6 +147,9 @@ pub fn build_plan(o: &Options, config: &Config) -> Result<(LoadPlan, Vec<String>
         plan.body = bytes.into();
     }
     plan.http2 = o.http2;
+    if let Some(ca) = &o.ca_file {
+        plan.extra_roots = golive_probe::load_ca_file(ca).map_err(|e| usage(e.to_string()))?;
+    }
     plan.timeout = parse_duration(o.timeout).map_err(|e| usage(format!("--timeout: {e}")))?;
     if let Some(s) = o.ok_status {
         plan.ok_status = StatusSet::parse(s).map_err(err)?;
@@ -233,6 +241,7 @@ pub fn run(args: Args) -> Result<u8> {
         timeout: &args.timeout,
         ok_status: args.ok_status.as_deref(),
         allow_remote: args.allow_remote,
+        ca_file: args.ca_file.clone(),
     };
     let (plan, notices) = build_plan(&o, &config)?;
     let opts = RunOptions {
@@ -322,6 +331,7 @@ pub fn run_configured(
         timeout: lc.timeout.as_deref().unwrap_or("5s"),
         ok_status: lc.ok_status.as_deref(),
         allow_remote: lc.allow_remote,
+        ca_file: lc.ca_file.as_ref().map(|c| root.join(c)),
     };
     let (plan, notices) = build_plan(&o, config).map_err(|e| usage(format!("[load]: {e}")))?;
     for n in notices {
