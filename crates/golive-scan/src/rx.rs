@@ -81,6 +81,15 @@ impl Literals {
         self.find(text).is_some()
     }
 
+    /// The leftmost match starting at or after `at`.
+    pub(crate) fn find_at(&self, text: &str, at: usize) -> Option<aho_corasick::Match> {
+        let span = aho_corasick::Span::from(at..text.len());
+        match &self.teddy {
+            Some(t) => t.find_in(text, span),
+            None => self.ac.find(aho_corasick::Input::new(text).span(span)),
+        }
+    }
+
     /// Every non-overlapping match, leftmost-first.
     pub(crate) fn find_iter<'a>(
         &'a self,
@@ -91,6 +100,122 @@ impl Literals {
             None => Box::new(self.ac.find_iter(text)),
         }
     }
+}
+
+/// Literals one of which starts every match of `pattern` (as the regex engine compiles it),
+/// or `None` when they cannot be known or are too short to be worth a search (under 3 bytes).
+pub(crate) fn required_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::parse(&ascii_boundaries(pattern)).ok()?;
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < 3) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// One search over a file that tells which of several patterns can match in it, so that only
+/// those are run: the patterns' required prefixes (see [`required_prefixes`]) go in one
+/// [`Literals`] searcher.
+///
+/// The searcher is leftmost-first; to see every needle wherever it starts, the search resumes
+/// one byte after each match start (not after its end), needles are ordered shortest first, and
+/// a needle also stands for every longer needle it is a prefix of: at any position, the match
+/// reported is the shortest needle there, a prefix of all the others there.
+pub(crate) struct Gate {
+    literals: Option<Literals>,
+    /// For each needle, the patterns it makes candidates.
+    owners: Vec<Vec<usize>>,
+    /// Patterns always run (no usable prefixes).
+    always: Vec<usize>,
+    patterns: usize,
+}
+
+impl Gate {
+    /// A gate over `patterns`; `None` entries never match (another language's pattern).
+    pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = Option<&'a str>>) -> Gate {
+        let mut needles = Needles::new();
+        let mut always = Vec::new();
+        let mut count = 0;
+        for (i, p) in patterns.into_iter().enumerate() {
+            count = i + 1;
+            let Some(p) = p else { continue };
+            match required_prefixes(p) {
+                Some(lits) => {
+                    for l in lits {
+                        needles.entry(l).or_default().push(i);
+                    }
+                }
+                None => always.push(i),
+            }
+        }
+        // A prefix of a required prefix is one too: the needles are cut shorter until the SIMD
+        // searcher takes them all (64 at most), but never under 3 bytes.
+        let mut cut = 16;
+        while cut > 3 && trimmed(&needles, cut).len() > 64 {
+            cut -= 1;
+        }
+        let needles = trimmed(&needles, cut);
+        let mut list: Vec<(Vec<u8>, Vec<usize>)> = needles.into_iter().collect();
+        // a needle stands for the longer needles it begins
+        let snapshot = list.clone();
+        for (n, owners) in &mut list {
+            for (m, o) in &snapshot {
+                if m.len() > n.len() && m.starts_with(n) {
+                    owners.extend(o);
+                }
+            }
+            owners.sort_unstable();
+            owners.dedup();
+        }
+        list.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
+        let literals = (!list.is_empty()).then(|| Literals::new(list.iter().map(|(n, _)| n)));
+        Gate {
+            literals,
+            owners: list.into_iter().map(|(_, o)| o).collect(),
+            always,
+            patterns: count,
+        }
+    }
+
+    /// For each pattern, whether it may match in `text`.
+    pub(crate) fn candidates(&self, text: &str) -> Vec<bool> {
+        let mut may = vec![false; self.patterns];
+        for &i in &self.always {
+            may[i] = true;
+        }
+        let Some(lits) = &self.literals else {
+            return may;
+        };
+        let mut at = 0;
+        while at < text.len() {
+            let Some(m) = lits.find_at(text, at) else {
+                break;
+            };
+            for &i in &self.owners[m.pattern().as_usize()] {
+                may[i] = true;
+            }
+            at = m.start() + 1;
+        }
+        may
+    }
+}
+
+type Needles = std::collections::BTreeMap<Vec<u8>, Vec<usize>>;
+
+/// `needles` cut to at most `len` bytes, owners merged.
+fn trimmed(needles: &Needles, len: usize) -> Needles {
+    let mut out = Needles::new();
+    for (n, owners) in needles {
+        out.entry(n[..n.len().min(len)].to_vec())
+            .or_default()
+            .extend(owners);
+    }
+    for o in out.values_mut() {
+        o.sort_unstable();
+        o.dedup();
+    }
+    out
 }
 
 /// A pattern made at run time from the scanned text (an identifier found in a file).
@@ -113,6 +238,51 @@ mod tests {
         assert!(
             r.is_match("é cors()"),
             "still matches in text with non-ASCII characters"
+        );
+    }
+
+    #[test]
+    fn required_prefixes_of_patterns() {
+        let p = |s: &str| {
+            required_prefixes(s).map(|v| {
+                v.into_iter()
+                    .map(|l| String::from_utf8(l).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            p(r"\b(?:jwt\.verify|jwtVerify)\s*\("),
+            Some(vec!["jwt.verify".to_string(), "jwtVerify".to_string()])
+        );
+        assert_eq!(p(r"(?:^|[^\w.])print\s*\("), None, "a class first: unknown");
+        assert_eq!(p(r"ab|cde"), None, "too short");
+        let ci = p(r"(?i)cors").unwrap();
+        assert!(ci.contains(&"CORS".to_string()) && ci.contains(&"cors".to_string()));
+    }
+
+    #[test]
+    fn gate_sees_every_needle_even_inside_or_under_another() {
+        let pats = [
+            Some(r"\benv::var\b"),
+            Some(r"xenv::\w+"),
+            Some(r"tracing_subscriber::fmt"),
+            Some(r"tracing::info"),
+            None,
+            Some(r"(?:^|\s)print\("),
+        ];
+        let g = Gate::new(pats);
+        // `xenv::` starts before `env::var` inside it; `tracing::` shares a prefix
+        assert_eq!(
+            g.candidates("let a = xenv::var; tracing_subscriber::fmt()"),
+            vec![true, true, true, false, false, true]
+        );
+        assert_eq!(
+            g.candidates("tracing::info!()"),
+            vec![false, false, false, true, false, true]
+        );
+        assert_eq!(
+            g.candidates(""),
+            vec![false, false, false, false, false, true]
         );
     }
 

@@ -82,33 +82,54 @@ fn language_of(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether `text` names `needle` as a dependency (word-bounded, case-insensitive for Python).
-fn mentions(lang: &str, text: &str, needle: &str) -> bool {
-    if lang == "python" {
-        let lower = text.to_ascii_lowercase();
-        return lower.match_indices(needle).any(|(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + needle.len()..].chars().next();
-            let word = |c: Option<char>| {
-                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            };
-            !word(before) && !word(after)
-        });
+/// A manifest prepared once for the dependency searches of every framework.
+enum Prepared<'a> {
+    /// Lower-cased text (Python names are case-insensitive).
+    Python(String),
+    /// Dependency keys: the start of each line, `[dependencies.` / `[target.` stripped.
+    Rust(Vec<&'a str>),
+    Other(&'a str),
+}
+
+impl<'a> Prepared<'a> {
+    fn new(lang: &str, text: &'a str) -> Prepared<'a> {
+        match lang {
+            "python" => Prepared::Python(text.to_ascii_lowercase()),
+            "rust" => Prepared::Rust(
+                text.lines()
+                    .map(|l| {
+                        l.trim()
+                            .trim_start_matches("[dependencies.")
+                            .trim_start_matches("[target.")
+                    })
+                    .collect(),
+            ),
+            _ => Prepared::Other(text),
+        }
     }
-    if lang == "rust" {
-        // `axum = "0.8"`, `axum = { … }`, `[dependencies.axum]`
-        return text.lines().any(|l| {
-            let l = l.trim();
-            let key = l
-                .trim_start_matches("[dependencies.")
-                .trim_start_matches("[target.");
-            key.starts_with(needle)
-                && key[needle.len()..]
-                    .trim_start()
-                    .starts_with(['=', ']', '.'])
-        });
+
+    /// Whether the manifest names `needle` as a dependency (word-bounded, case-insensitive for
+    /// Python).
+    fn mentions(&self, needle: &str) -> bool {
+        match self {
+            Prepared::Python(lower) => lower.match_indices(needle).any(|(i, _)| {
+                let before = lower[..i].chars().next_back();
+                let after = lower[i + needle.len()..].chars().next();
+                let word = |c: Option<char>| {
+                    c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                };
+                !word(before) && !word(after)
+            }),
+            // `axum = "0.8"`, `axum = { … }`, `[dependencies.axum]`
+            Prepared::Rust(keys) => keys.iter().any(|key| {
+                key.starts_with(needle)
+                    && key[needle.len()..]
+                        .trim_start()
+                        .starts_with(['=', ']', '.'])
+            }),
+            Prepared::Other(text) => text.contains(needle),
+        }
     }
-    text.contains(needle)
 }
 
 /// Detects stacks from (path, text) manifests. Sorted by language.
@@ -134,10 +155,11 @@ pub fn detect_stacks(manifests: &[(String, String)]) -> Vec<Stack> {
         {
             st.frameworks.push("django".into());
         }
+        let prepared = Prepared::new(lang, text);
         for (l, fw, needles) in FRAMEWORKS {
             if *l == lang
-                && needles.iter().any(|n| mentions(lang, text, n))
                 && !st.frameworks.iter().any(|f| f == fw)
+                && needles.iter().any(|n| prepared.mentions(n))
             {
                 st.frameworks.push(fw.to_string());
             }

@@ -308,6 +308,8 @@ pub struct CodeFile<'a> {
     pub lang: Option<Lang>,
     /// Byte ranges of string literal contents (empty for non-source files).
     pub strings: &'a [(usize, usize)],
+    /// Where the code starts an HTTP server ([`SERVER_START`]), searched once on demand.
+    server_start: std::cell::OnceCell<Option<usize>>,
 }
 
 impl CodeFile<'_> {
@@ -323,6 +325,13 @@ impl CodeFile<'_> {
             col,
             crate::repo::line_at(self.text, offset),
         )
+    }
+    /// Where the code first starts an HTTP server ([`SERVER_START`] in `code`); several
+    /// analyzers ask, the file is searched once.
+    pub fn server_start(&self) -> Option<usize> {
+        *self
+            .server_start
+            .get_or_init(|| SERVER_START.find(self.code).map(|m| m.start()))
     }
     /// A [`Hit`] at a byte offset.
     pub fn hit(&self, offset: usize, what: impl Into<String>) -> Hit {
@@ -429,6 +438,7 @@ impl Domain for CodeChecks {
             bare,
             lang,
             strings,
+            server_start: std::cell::OnceCell::new(),
         };
         for a in &self.analyzers {
             if a.wants(file.meta) {

@@ -214,14 +214,15 @@ impl Analyzer for Observability {
         let routes = health_routes(f);
         readiness(f, &routes, &mut st);
         st.routes = routes.into_iter().map(|(_, h)| h).collect();
-        if let Some(m) = code::SERVER_START.find(f.code) {
-            st.servers.push(f.hit(m.start(), "HTTP server started"));
+        if let Some(at) = f.server_start() {
+            st.servers.push(f.hit(at, "HTTP server started"));
         }
-        signals(f, lang, &METRICS, &mut st.metrics);
-        signals(f, lang, &ERROR_TRACKING, &mut st.error_tracking);
-        logging(f, lang, &mut st);
+        let may = signal_gate(lang).candidates(f.code);
+        signals(f, lang, METRICS_AT, &may, &mut st.metrics);
+        signals(f, lang, ERROR_TRACKING_AT, &may, &mut st.error_tracking);
+        logging(f, lang, &may, &mut st);
         debug_prints(f, lang, &mut st.prints);
-        signals(f, lang, &DEPENDENCIES, &mut st.dependencies);
+        signals(f, lang, DEPENDENCIES_AT, &may, &mut st.dependencies);
         code::lock(&self.state).merge(st);
     }
 
@@ -429,9 +430,44 @@ static DEPENDENCIES: Signals = signals![
     ),
 ];
 
-fn signals(f: &CodeFile<'_>, lang: Lang, sigs: &Signals, out: &mut Vec<Hit>) {
-    for (l, on_code, r, what) in sigs.0.iter() {
-        if l.is_some_and(|l| l != lang) {
+/// Every signal list, in the order of the `*_AT` indices.
+static ALL_SIGNALS: [&Signals; 5] = [
+    &METRICS,
+    &ERROR_TRACKING,
+    &JSON_LOGS,
+    &PLAIN_LOGS,
+    &DEPENDENCIES,
+];
+const METRICS_AT: usize = 0;
+const ERROR_TRACKING_AT: usize = 1;
+const JSON_LOGS_AT: usize = 2;
+const PLAIN_LOGS_AT: usize = 3;
+const DEPENDENCIES_AT: usize = 4;
+
+/// One search per file tells which signals of every list may match (see [`crate::rx::Gate`]).
+fn signal_gate(lang: Lang) -> &'static crate::rx::Gate {
+    static G: std::sync::OnceLock<Vec<crate::rx::Gate>> = std::sync::OnceLock::new();
+    let gates = G.get_or_init(|| {
+        [Lang::Js, Lang::Python, Lang::Rust, Lang::Go]
+            .into_iter()
+            .map(|l| {
+                crate::rx::Gate::new(
+                    ALL_SIGNALS
+                        .iter()
+                        .flat_map(|s| s.0.iter())
+                        .map(|(sl, _, r, _)| sl.is_none_or(|x| x == l).then_some(r.as_str())),
+                )
+            })
+            .collect()
+    });
+    &gates[lang as usize]
+}
+
+/// Runs list `at` of [`ALL_SIGNALS`] on a file; `may` is the file's [`signal_gate`] verdict.
+fn signals(f: &CodeFile<'_>, lang: Lang, at: usize, may: &[bool], out: &mut Vec<Hit>) {
+    let base: usize = ALL_SIGNALS[..at].iter().map(|s| s.0.len()).sum();
+    for (i, (l, on_code, r, what)) in ALL_SIGNALS[at].0.iter().enumerate() {
+        if l.is_some_and(|l| l != lang) || !may[base + i] {
             continue;
         }
         let text = if *on_code { f.code } else { f.bare };
@@ -450,15 +486,15 @@ fn signals(f: &CodeFile<'_>, lang: Lang, sigs: &Signals, out: &mut Vec<Hit>) {
     }
 }
 
-fn logging(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
+fn logging(f: &CodeFile<'_>, lang: Lang, may: &[bool], st: &mut State) {
     let mut json = Vec::new();
-    signals(f, lang, &JSON_LOGS, &mut json);
+    signals(f, lang, JSON_LOGS_AT, may, &mut json);
     // zerolog's ConsoleWriter is human text
     if lang == Lang::Go && f.code.contains("zerolog.ConsoleWriter") {
         json.retain(|h| !h.what.contains("zerolog"));
     }
     if json.is_empty() {
-        signals(f, lang, &PLAIN_LOGS, &mut st.plain_logs);
+        signals(f, lang, PLAIN_LOGS_AT, may, &mut st.plain_logs);
     }
     st.json_logs.extend(json);
 }

@@ -280,7 +280,8 @@ impl Domain for Ops {
         let f = file.meta;
         let mut local = State::default();
         if is_doc_file(f) {
-            let lower = file.text.to_lowercase();
+            // ASCII lower-casing keeps byte offsets (and costs a copy, not a Unicode pass)
+            let lower = file.text.to_ascii_lowercase();
             let mut d = Doc {
                 path: f.path.clone(),
                 headings: headings(file.text),

@@ -115,12 +115,7 @@ impl Analyzer for Perf {
             _ => {}
         }
         if f.lang.is_some() && code::is_production(f.meta) {
-            servers.extend(
-                code::SERVER_START
-                    .find_iter(f.code)
-                    .take(1)
-                    .map(|m| f.hit(m.start(), "HTTP server started")),
-            );
+            servers.extend(f.server_start().map(|at| f.hit(at, "HTTP server started")));
         }
         match ext.as_deref() {
             Some("yml" | "yaml") => {

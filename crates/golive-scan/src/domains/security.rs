@@ -101,12 +101,14 @@ impl Analyzer for Security {
         match f.lang {
             Some(lang) => {
                 cors(f, lang, &mut local.cors_open, &mut local.cors_restricted);
-                auth(f, lang, &mut local.auth);
-                rate_limit(f, lang, &mut local.rate);
-                headers(f, lang, &mut local);
+                let may = sig_gate(lang).candidates(f.code);
+                run_sigs(f, lang, AUTH_AT, &may, &mut local.auth);
+                run_sigs(f, lang, RATE_AT, &may, &mut local.rate);
+                run_sigs(f, lang, HEADER_AT, &may, &mut local.header_mw);
+                header_names(f, f.code, &mut local);
                 sql(f, lang, &mut local);
-                if let Some(m) = code::SERVER_START.find(f.code) {
-                    local.servers.push(f.hit(m.start(), "HTTP server started"));
+                if let Some(at) = f.server_start() {
+                    local.servers.push(f.hit(at, "HTTP server started"));
                 }
             }
             None => proxy_config(f, &mut local),
@@ -824,9 +826,37 @@ fn gate(re: &str) -> Option<&'static str> {
     }
 }
 
-fn run_sigs(f: &CodeFile<'_>, lang: Lang, sigs: &[Sig], out: &mut Vec<Hit>) {
-    for s in sigs {
-        if s.lang.is_some_and(|l| l != lang) {
+/// Every signature list, in the order of the `*_AT` indices.
+static ALL_SIGS: [&[Sig]; 3] = [&AUTH_SIGS, &RATE_SIGS, &HEADER_SIGS];
+const AUTH_AT: usize = 0;
+const RATE_AT: usize = 1;
+const HEADER_AT: usize = 2;
+
+/// One search per file tells which signatures of every list may match (see
+/// [`crate::rx::Gate`]).
+fn sig_gate(lang: Lang) -> &'static crate::rx::Gate {
+    static G: std::sync::OnceLock<Vec<crate::rx::Gate>> = std::sync::OnceLock::new();
+    let gates = G.get_or_init(|| {
+        [Lang::Js, Lang::Python, Lang::Rust, Lang::Go]
+            .into_iter()
+            .map(|l| {
+                crate::rx::Gate::new(
+                    ALL_SIGS
+                        .iter()
+                        .flat_map(|s| s.iter())
+                        .map(|s| s.lang.is_none_or(|x| x == l).then_some(s.re.as_str())),
+                )
+            })
+            .collect()
+    });
+    &gates[lang as usize]
+}
+
+/// Runs list `at` of [`ALL_SIGS`] on a file; `may` is the file's [`sig_gate`] verdict.
+fn run_sigs(f: &CodeFile<'_>, lang: Lang, at: usize, may: &[bool], out: &mut Vec<Hit>) {
+    let base: usize = ALL_SIGS[..at].iter().map(|s| s.len()).sum();
+    for (i, s) in ALL_SIGS[at].iter().enumerate() {
+        if s.lang.is_some_and(|l| l != lang) || !may[base + i] {
             continue;
         }
         let text = if s.on_code { f.code } else { f.bare };
@@ -848,15 +878,15 @@ fn run_sigs(f: &CodeFile<'_>, lang: Lang, sigs: &[Sig], out: &mut Vec<Hit>) {
     }
 }
 
-fn auth(f: &CodeFile<'_>, lang: Lang, out: &mut Vec<Hit>) {
-    run_sigs(f, lang, &AUTH_SIGS, out);
-}
-
-fn rate_limit(f: &CodeFile<'_>, lang: Lang, out: &mut Vec<Hit>) {
-    run_sigs(f, lang, &RATE_SIGS, out);
-}
-
 fn header_names(f: &CodeFile<'_>, text: &str, st: &mut State) {
+    // every name ends in -Security, -Policy or -Options (any case, `-` or `_`): one SIMD search
+    // rules out most files before the case-insensitive pattern runs
+    static MAYBE: LazyLock<crate::rx::Literals> = LazyLock::new(|| {
+        crate::rx::Literals::new(["ecurity", "ECURITY", "olicy", "OLICY", "ptions", "PTIONS"])
+    });
+    if !MAYBE.is_match(text) {
+        return;
+    }
     let b = text.as_bytes();
     for cap in HEADER_NAME_RE.captures_iter(text) {
         let m = match (cap.get(1), cap.get(2)) {
@@ -890,11 +920,6 @@ fn header_names(f: &CodeFile<'_>, text: &str, st: &mut State) {
             }
         }
     }
-}
-
-fn headers(f: &CodeFile<'_>, lang: Lang, st: &mut State) {
-    run_sigs(f, lang, &HEADER_SIGS, &mut st.header_mw);
-    header_names(f, f.code, st);
 }
 
 fn proxy_config(f: &CodeFile<'_>, st: &mut State) {
