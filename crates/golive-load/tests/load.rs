@@ -436,3 +436,43 @@ async fn https_target_with_a_private_ca() {
         r.error_kinds()
     );
 }
+
+/// CPU time (user + system) of this process, from /proc/self/stat.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // fields 14 and 15 (utime, stime) are at 11 and 12 after the command name
+    let ticks = f[11] + f[12];
+    Duration::from_millis(ticks * 1000 / 100)
+}
+
+/// On a single-threaded runtime the generator busy-polls while responses keep coming, and
+/// sleeps when they do not: against a slow server it must not burn the core.
+#[tokio::test(flavor = "current_thread")]
+async fn single_threaded_run_busy_polls_only_while_responses_come() {
+    let s = start(Mode::Slow(Duration::from_millis(100)), false).await;
+    // the server runs on this same thread: it only sleeps, so the CPU spent is the generator's
+    let before = cpu_time();
+    let t0 = std::time::Instant::now();
+    let r = run(plan(&s.url("/"), 2, 1500), RunOptions::default())
+        .await
+        .unwrap();
+    let cpu = cpu_time() - before;
+    let wall = t0.elapsed();
+    assert!(r.requests() >= 20, "only {} requests", r.requests());
+    assert_eq!(r.errors(), 0);
+    assert!(
+        cpu < wall / 3,
+        "waiting on a slow server, the generator used {cpu:?} of CPU in {wall:?}"
+    );
+    // and the run ends (the busy-poll task stops with it)
+    let fast = start(Mode::Fast, false).await;
+    let mut p = plan(&fast.url("/"), 2, 5000);
+    p.requests = Some(500);
+    let r = run(p, RunOptions::default()).await.unwrap();
+    assert_eq!(r.requests(), 500);
+}
