@@ -107,23 +107,46 @@ run_oha() {
   printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}'
 }
 
+# How busy nginx's worker was during a run (CPU ticks of /proc/PID/stat over the run's
+# duration): near 100% means the one-core server, not the generator, set the pace.
+NGINX_WORKER=$(pgrep -f "nginx: worker process" -P "$(cat "$WORK/nginx.pid")" | head -1 || true)
+HZ=$(getconf CLK_TCK)
+nginx_ticks() {
+  if [ -n "$NGINX_WORKER" ] && [ -r "/proc/$NGINX_WORKER/stat" ]; then
+    awk '{print $14 + $15}' "/proc/$NGINX_WORKER/stat"
+  else
+    echo 0
+  fi
+}
+busy() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v d="$DURATION" 'BEGIN { printf "%.0f", 100 * (b - a) / hz / d }'; }
+
 # warm nginx up
 taskset -c "$CORE" wrk -t1 -c "$CONNS" -d 2s "$URL" >/dev/null || true
 
 # The machine may be shared: interleave the tools over ROUNDS rounds and keep each one's best.
 best() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || a + 0 > b + 0) print a; else print b }'; }
 G=""; W=""; O=""
+RW=(); RO=()
 for r in $(seq "$ROUNDS"); do
-  g=$(run_golive); w=$(run_wrk); o=$(run_oha)
-  printf 'round %d: golive %s  wrk %s  oha %s req/s\n' "$r" "$g" "$w" "$o"
+  t0=$(nginx_ticks); g=$(run_golive); t1=$(nginx_ticks); w=$(run_wrk); t2=$(nginx_ticks)
+  o=$(run_oha); t3=$(nginx_ticks)
+  printf 'round %d: golive %s  wrk %s  oha %s req/s   (nginx busy: %s%% %s%% %s%%)\n' "$r" "$g" "$w" "$o" \
+    "$(busy "$t0" "$t1")" "$(busy "$t1" "$t2")" "$(busy "$t2" "$t3")"
   G=$(best "${g:-0}" "$G"); W=$(best "${w:-0}" "$W"); O=$(best "${o:-0}" "$O")
+  RW+=("$(awk -v a="${g:-0}" -v b="${w:-0}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }')")
+  RO+=("$(awk -v a="${g:-0}" -v b="${o:-0}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }')")
 done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 printf 'best of %d rounds:\n' "$ROUNDS"
 printf '  %-8s %12s req/s\n' golive "$G" wrk "$W" oha "$O"
 awk -v g="$G" -v w="$W" -v o="$O" 'BEGIN {
   if (w + 0 > 0) printf "ratio golive/wrk = %.3f (target >= 1.0)\n", g / w;
   if (o + 0 > 0) printf "ratio golive/oha = %.3f (target >= 1.1)\n", g / o;
 }'
+# The tools run one after the other in each round: the ratio within a round compares runs a few
+# seconds apart, which a shared machine's drift affects least.
+printf 'median of the per-round ratios: golive/wrk = %.3f, golive/oha = %.3f\n' \
+  "$(median "${RW[@]}")" "$(median "${RO[@]}")"
 
 if [ -z "${SKIP_RSS:-}" ]; then
   echo "peak RSS of golive for $BIG_N requests (-c $CONNS)…"
