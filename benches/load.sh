@@ -58,6 +58,10 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$WORK/www" "$WORK/logs"
 head -c 128 /dev/zero | tr '\0' 'x' > "$WORK/www/index.html"
+# mktemp -d makes a 0700 directory: nginx's workers (www-data) must be able to read the file,
+# or every tool measures 403 pages
+chmod 0755 "$WORK" "$WORK/www"
+chmod 0644 "$WORK/www/index.html"
 WORKERS=$((NCPU - 1))
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes $WORKERS;
@@ -89,11 +93,19 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 URL="http://127.0.0.1:$PORT/index.html"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$URL" || true)
+if [ "$STATUS" != 200 ]; then
+  echo "load.sh: $URL answers $STATUS, not 200: fix the server set-up before measuring" >&2
+  exit 4
+fi
 echo "target $URL (nginx on cores $NGINX_CORES, static 128-byte file, keep-alive); generators on core $CORE; -c $CONNS, ${DURATION}s each"
 
 run_golive() {
   local out
   out=$(taskset -c "$CORE" "$GOLIVE" load "$URL" -c "$CONNS" -d "${DURATION}s" --no-color 2>/dev/null || true)
+  if ! printf '%s\n' "$out" | grep -q 'errors 0 '; then
+    printf '%s\n' "$out" | grep -m2 -E 'requests|statuses' >&2
+  fi
   printf '%s\n' "$out" | grep -m1 -oE '[0-9.]+ req/s' | grep -oE '^[0-9.]+' || true
 }
 run_wrk() {
@@ -153,5 +165,6 @@ if [ -z "${SKIP_RSS:-}" ]; then
   /usr/bin/time -v taskset -c "$CORE" "$GOLIVE" load "$URL" -c "$CONNS" -n "$BIG_N" -d 1h --no-color \
     > "$WORK/big.txt" 2> "$WORK/time.txt" || true
   grep -m1 -E 'requests [0-9]+' "$WORK/big.txt" || true
+  grep -m1 -E 'statuses|error kinds' "$WORK/big.txt" || true
   awk -F: '/Maximum resident set size/ {printf "golive peak RSS = %.1f MB (target <= 100 MB)\n", $2 / 1024}' "$WORK/time.txt"
 fi
