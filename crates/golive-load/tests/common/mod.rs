@@ -134,7 +134,19 @@ pub async fn start_tls(mode: Mode) -> TlsServer {
         .unwrap();
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+    TlsServer {
+        server: listen(mode, false, Some(acceptor)).await,
+        ca: ca_cert.der().clone(),
+    }
+}
 
+/// Starts an HTTP/1.1 (or, with `h2`, HTTP/2 prior-knowledge only) server.
+pub async fn start(mode: Mode, h2: bool) -> Server {
+    listen(mode, h2, None).await
+}
+
+/// A server on 127.0.0.1: plain HTTP/1.1 or HTTP/2, or HTTP/1.1 over TLS with `acceptor`.
+async fn listen(mode: Mode, h2: bool, acceptor: Option<tokio_rustls::TlsAcceptor>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let hits = Arc::new(AtomicU64::new(0));
@@ -151,44 +163,15 @@ pub async fn start_tls(mode: Mode) -> TlsServer {
             let state = state.clone();
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(stream).await else {
+                let svc = service_fn(move |req| handle(state.clone(), req));
+                if let Some(acceptor) = acceptor {
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(TokioIo::new(tls), svc)
+                            .await;
+                    }
                     return;
-                };
-                let svc = service_fn(move |req| handle(state.clone(), req));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tls), svc)
-                    .await;
-            });
-        }
-    });
-    TlsServer {
-        server: Server {
-            addr,
-            hits,
-            _task: task,
-        },
-        ca: ca_cert.der().clone(),
-    }
-}
-
-/// Starts an HTTP/1.1 (or, with `h2`, HTTP/2 prior-knowledge only) server.
-pub async fn start(mode: Mode, h2: bool) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let hits = Arc::new(AtomicU64::new(0));
-    let state = Arc::new(State {
-        mode,
-        hits: hits.clone(),
-        paused_until: Mutex::new(None),
-    });
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let state = state.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req| handle(state.clone(), req));
+                }
                 let io = TokioIo::new(stream);
                 if h2 {
                     let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())

@@ -455,6 +455,21 @@ impl Domain for CodeChecks {
     }
 }
 
+/// One [`crate::rx::Gate`] per language (indexed by `Lang as usize`) over `patterns`, each given
+/// with the language it is for (`None`: every language).
+pub(crate) fn lang_gates(patterns: &[(Option<Lang>, &str)]) -> Vec<crate::rx::Gate> {
+    [Lang::Js, Lang::Python, Lang::Rust, Lang::Go]
+        .into_iter()
+        .map(|l| {
+            crate::rx::Gate::new(
+                patterns
+                    .iter()
+                    .map(|&(pl, p)| pl.is_none_or(|x| x == l).then_some(p)),
+            )
+        })
+        .collect()
+}
+
 /// Locks a mutex, recovering the data if a panicking thread poisoned it.
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())

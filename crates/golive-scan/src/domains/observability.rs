@@ -447,20 +447,14 @@ const DEPENDENCIES_AT: usize = 4;
 /// One search per file tells which signals of every list may match (see [`crate::rx::Gate`]).
 fn signal_gate(lang: Lang) -> &'static crate::rx::Gate {
     static G: std::sync::OnceLock<Vec<crate::rx::Gate>> = std::sync::OnceLock::new();
-    let gates = G.get_or_init(|| {
-        [Lang::Js, Lang::Python, Lang::Rust, Lang::Go]
-            .into_iter()
-            .map(|l| {
-                crate::rx::Gate::new(
-                    ALL_SIGNALS
-                        .iter()
-                        .flat_map(|s| s.0.iter())
-                        .map(|(sl, _, r, _)| sl.is_none_or(|x| x == l).then_some(r.as_str())),
-                )
-            })
-            .collect()
-    });
-    &gates[lang as usize]
+    &G.get_or_init(|| {
+        let all: Vec<(Option<Lang>, &str)> = ALL_SIGNALS
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .map(|(l, _, r, _)| (*l, r.as_str()))
+            .collect();
+        code::lang_gates(&all)
+    })[lang as usize]
 }
 
 /// Runs list `at` of [`ALL_SIGNALS`] on a file; `may` is the file's [`signal_gate`] verdict.

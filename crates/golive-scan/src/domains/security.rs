@@ -836,20 +836,14 @@ const HEADER_AT: usize = 2;
 /// [`crate::rx::Gate`]).
 fn sig_gate(lang: Lang) -> &'static crate::rx::Gate {
     static G: std::sync::OnceLock<Vec<crate::rx::Gate>> = std::sync::OnceLock::new();
-    let gates = G.get_or_init(|| {
-        [Lang::Js, Lang::Python, Lang::Rust, Lang::Go]
-            .into_iter()
-            .map(|l| {
-                crate::rx::Gate::new(
-                    ALL_SIGS
-                        .iter()
-                        .flat_map(|s| s.iter())
-                        .map(|s| s.lang.is_none_or(|x| x == l).then_some(s.re.as_str())),
-                )
-            })
-            .collect()
-    });
-    &gates[lang as usize]
+    &G.get_or_init(|| {
+        let all: Vec<(Option<Lang>, &str)> = ALL_SIGS
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(|s| (s.lang, s.re.as_str()))
+            .collect();
+        code::lang_gates(&all)
+    })[lang as usize]
 }
 
 /// Runs list `at` of [`ALL_SIGS`] on a file; `may` is the file's [`sig_gate`] verdict.
