@@ -95,10 +95,12 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutput, ScanError> {
         stacks.clone(),
         opts.coverage_min,
     );
+    let redactions: Vec<(String, String)> = domains.iter().flat_map(|d| d.redactions()).collect();
     let mut findings = Vec::new();
     for d in domains {
         findings.extend(d.finish(&repo));
     }
+    redact(&mut findings, &redactions);
     suppress::apply(&mut findings, &walked.inline_suppressions);
     let mut notices = Vec::new();
     let mut paths: Vec<&String> = walked.inline_suppressions.keys().collect();
@@ -122,6 +124,36 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutput, ScanError> {
         files: walked.files_read,
         bytes: walked.bytes_read,
     })
+}
+
+/// Replaces every secret (raw, masked) in the findings' messages and file snippets by its
+/// masked form, longest first (a secret that contains another is masked whole).
+fn redact(findings: &mut [Finding], redactions: &[(String, String)]) {
+    let mut list: Vec<&(String, String)> =
+        redactions.iter().filter(|(r, _)| r.len() >= 4).collect();
+    if list.is_empty() {
+        return;
+    }
+    list.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
+    let clean = |s: &mut String| {
+        for (raw, masked) in &list {
+            if s.contains(raw.as_str()) {
+                *s = s.replace(raw.as_str(), masked);
+            }
+        }
+    };
+    for f in findings {
+        clean(&mut f.message);
+        for e in &mut f.evidence {
+            match e {
+                golive_core::Evidence::File {
+                    snippet: Some(s), ..
+                } => clean(s),
+                golive_core::Evidence::Note { text } => clean(text),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The directory name of a path, for a report's target name.

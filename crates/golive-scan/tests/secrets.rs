@@ -620,6 +620,72 @@ fn django_secret_key_from_environment_passes() {
     assert_eq!(d[0].outcome, Outcome::Pass, "{d:#?}");
 }
 
+/// `SECRET_KEY = os.environ.get("…", "literal")`: the default is the key whenever the variable
+/// is missing (a forgotten variable in production silently runs on the committed key).
+#[test]
+fn django_secret_key_env_lookup_with_a_literal_default_fails() {
+    let cases = [
+        (
+            "SECRET_KEY = os.environ.get(\"DJANGO_SECRET_KEY\", \"django-insecure-q8#vz!k3m@x2p7\")\n",
+            Some("django-insecure-q8#vz!k3m@x2p7"),
+        ),
+        (
+            "SECRET_KEY = os.getenv('SECRET_KEY', 'Xk29fLq0pZ8vR4mN7bT1cY6wE3sA5dG9hJ2kL8nB4vC7xZ1qW')\n",
+            Some("Xk29fLq0pZ8vR4mN7bT1cY6wE3sA5dG9hJ2kL8nB4vC7xZ1qW"),
+        ),
+        (
+            "SECRET_KEY = env(\"SECRET_KEY\", default=\"p4Rt9-wQz81mXc_7vBn3kL0s\")\n",
+            Some("p4Rt9-wQz81mXc_7vBn3kL0s"),
+        ),
+        // no default, an empty one, a placeholder: nothing committed
+        ("SECRET_KEY = os.environ.get(\"SECRET_KEY\")\n", None),
+        ("SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"\")\n", None),
+        (
+            "SECRET_KEY = env(\"SECRET_KEY\", default=\"changeme\")\n",
+            None,
+        ),
+        // the default is an expression, not a literal
+        (
+            "SECRET_KEY = os.getenv(\"SECRET_KEY\", get_random_secret_key())\n",
+            None,
+        ),
+    ];
+    for (line, secret) in cases {
+        let settings = format!("import os\n\n{line}DEBUG = False\n");
+        let dir = repo(&[
+            ("requirements.txt", "django==5.1\n"),
+            (
+                "manage.py",
+                "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n",
+            ),
+            ("mysite/settings.py", &settings),
+        ]);
+        let out = run(dir.path());
+        let d = of(&out, "secrets.django-secret-key");
+        match secret {
+            Some(v) => {
+                assert_eq!(d.len(), 1, "{line}: {d:#?}");
+                assert_eq!(d[0].outcome, Outcome::Fail, "{line}");
+                assert_eq!(
+                    d[0].primary_location(),
+                    Some(("mysite/settings.py", Some(3))),
+                    "{line}"
+                );
+                assert!(
+                    d[0].message.contains("falls back to a literal"),
+                    "{}",
+                    d[0].message
+                );
+                assert_masked(&out, &[v]);
+            }
+            None => {
+                assert_eq!(d.len(), 1, "{line}: {d:#?}");
+                assert_eq!(d[0].outcome, Outcome::Pass, "{line}: {d:#?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn secret_key_outside_django_is_generic() {
     let mut g = Gen(101);

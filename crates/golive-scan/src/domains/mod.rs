@@ -33,6 +33,13 @@ pub trait Domain: Send + Sync {
     fn wants(&self, file: &FileMeta) -> bool;
     /// Reads one file.
     fn visit(&self, file: &SourceFile<'_>);
+    /// Secrets this domain found, as (raw text, masked form): every finding of every domain
+    /// is redacted with them before the scan returns, so a line another check quotes as
+    /// evidence (`SECRET_KEY = os.environ.get("K", "…")` for an environment read) never shows
+    /// a secret in clear. Called once, after the walk, before `finish`.
+    fn redactions(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// Concludes.
     fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding>;
 }

@@ -50,6 +50,8 @@ struct Located {
 #[derive(Default)]
 pub struct Secrets {
     found: Mutex<Vec<Located>>,
+    /// (raw, masked) of every secret found, for [`Domain::redactions`].
+    raw: Mutex<Vec<(String, String)>>,
     files: AtomicUsize,
     python_files: AtomicUsize,
 }
@@ -63,6 +65,13 @@ impl Domain for Secrets {
         true
     }
 
+    fn redactions(&self) -> Vec<(String, String)> {
+        let mut r = self.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        r.sort();
+        r.dedup();
+        r
+    }
+
     fn visit(&self, file: &SourceFile<'_>) {
         self.files.fetch_add(1, Ordering::Relaxed);
         let rules = FileRules::for_path(file.path());
@@ -74,6 +83,12 @@ impl Domain for Secrets {
             return;
         }
         let lowered = file.meta.is_test() || file.meta.is_doc();
+        if let Ok(mut r) = self.raw.lock() {
+            for h in &hits {
+                let raw = &file.text[h.start..h.end];
+                r.push((raw.to_string(), mask_secret(raw)));
+            }
+        }
         let located = locate(file.text, file.path(), &hits, lowered);
         if let Ok(mut f) = self.found.lock() {
             f.extend(located);

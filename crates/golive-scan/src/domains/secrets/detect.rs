@@ -56,6 +56,9 @@ pub enum Kind {
     DjangoSecretKey {
         len: usize,
         insecure: bool,
+        /// The literal is the default of an environment lookup
+        /// (`os.environ.get("SECRET_KEY", "…")`): used whenever the variable is unset.
+        fallback: bool,
     },
 }
 
@@ -98,8 +101,19 @@ impl Kind {
                 "`{name}` is assigned a literal that looks like a real secret ({len} characters, \
                  {entropy:.1} bits/char of entropy)"
             ),
-            Kind::DjangoSecretKey { len, insecure } => {
-                let mut s = format!("Django SECRET_KEY is a literal ({len} characters");
+            Kind::DjangoSecretKey {
+                len,
+                insecure,
+                fallback,
+            } => {
+                let mut s = if *fallback {
+                    format!(
+                        "Django SECRET_KEY falls back to a literal when the environment variable \
+                         is unset ({len} characters"
+                    )
+                } else {
+                    format!("Django SECRET_KEY is a literal ({len} characters")
+                };
                 if *len < 50 {
                     s.push_str(
                         ", shorter than the 50 characters Django's deployment check requires",
@@ -901,6 +915,34 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
     if i >= len {
         return none;
     }
+    // Django: `SECRET_KEY = os.environ.get("SECRET_KEY", "literal")` — the default is a
+    // hard-coded key the moment the variable is missing.
+    if rules.python
+        && &text[ns..ne] == "SECRET_KEY"
+        && !colon
+        && text[text[..ns].rfind('\n').map_or(0, |p| p + 1)..ns]
+            .trim()
+            .is_empty()
+        && let Some((vs, ve)) = env_lookup_default(bytes, i)
+    {
+        let value = &text[vs..ve];
+        if !value.is_empty() && !gates::is_placeholder(value) {
+            return (
+                vec![Hit {
+                    kind: Kind::DjangoSecretKey {
+                        len: value.chars().count(),
+                        insecure: value.starts_with("django-insecure-"),
+                        fallback: true,
+                    },
+                    at: vs,
+                    start: vs,
+                    end: ve,
+                }],
+                ne,
+            );
+        }
+        return none;
+    }
     // Value.
     let (vs, ve) = match quoted_value(bytes, i) {
         // The literal must be the whole right-hand side: `"tuple.0.0".parse()` or
@@ -925,6 +967,7 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
                 kind: Kind::DjangoSecretKey {
                     len: value.chars().count(),
                     insecure: value.starts_with("django-insecure-"),
+                    fallback: false,
                 },
                 at: vs,
                 start: vs,
@@ -1031,6 +1074,39 @@ fn is_quote_at(bytes: &[u8], vs: usize) -> bool {
 
 /// A quoted string starting at `i` (after an optional Python/Rust prefix `r`, `b`, `u`, `f`),
 /// closed on the same line. Returns the span of its content.
+/// The span of the literal default in an environment lookup starting at `i`:
+/// `os.environ.get("K", "v")`, `os.getenv("K", "v")`, `getenv(…)`, and django-environ's
+/// `env("K", default="v")` / `env.str("K", default="v")`.
+fn env_lookup_default(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+    const CALLS: [&[u8]; 6] = [
+        b"os.environ.get(",
+        b"environ.get(",
+        b"os.getenv(",
+        b"getenv(",
+        b"env.str(",
+        b"env(",
+    ];
+    let rest = &bytes[i..];
+    let call = CALLS.iter().find(|c| rest.starts_with(c))?;
+    // the variable's name, a string literal
+    let (_, ne) = quoted_value(bytes, skip_blanks(bytes, i + call.len()))?;
+    let mut j = skip_blanks(bytes, ne + 1);
+    if bytes.get(j) != Some(&b',') {
+        return None;
+    }
+    j = skip_blanks(bytes, j + 1);
+    if bytes[j..].starts_with(b"default") {
+        j = skip_blanks(bytes, j + b"default".len());
+        if bytes.get(j) != Some(&b'=') {
+            return None;
+        }
+        j = skip_blanks(bytes, j + 1);
+    }
+    let (vs, ve) = quoted_value(bytes, j)?;
+    let k = skip_blanks(bytes, ve + 1);
+    matches!(bytes.get(k), Some(b')' | b',')).then_some((vs, ve))
+}
+
 fn quoted_value(bytes: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let start = i;
     while i < bytes.len()
