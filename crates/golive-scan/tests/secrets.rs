@@ -532,6 +532,48 @@ fn tests_fixtures_and_docs_are_lowered_not_ignored() {
     );
 }
 
+/// Rust unit tests sit in the source file: a key inside a `#[cfg(test)]` module is test data
+/// (lowered), one outside it, or in a `#[cfg(test)]` function that is not a module, is not.
+#[test]
+fn rust_cfg_test_modules_are_lowered() {
+    let mut g = Gen(97);
+    let (a, b, c) = (aws_key(&mut g), aws_key(&mut g), aws_key(&mut g));
+    let src = format!(
+        "pub const PROD: &str = \"{a}\";\n\
+         \n\
+         #[cfg(test)]\n\
+         #[allow(dead_code)]\n\
+         mod tests {{\n\
+         \x20   // a brace in a comment {{ and in a string \"}}\" must not end the module\n\
+         \x20   const FIXTURE: &str = \"{b}\";\n\
+         \x20   #[test]\n\
+         \x20   fn t() {{ assert!(!FIXTURE.is_empty()); }}\n\
+         }}\n\
+         \n\
+         #[cfg(test)]\n\
+         fn helper() -> &'static str {{ \"x\" }}\n\
+         pub const ALSO_PROD: &str = \"{c}\";\n"
+    );
+    let dir = repo(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n",
+        ),
+        ("src/lib.rs", &src),
+    ]);
+    let out = run(dir.path());
+    let h = hits(&out, "secrets.hardcoded");
+    assert_eq!(h.len(), 3, "{h:#?}");
+    let by_line: Vec<(u32, Outcome)> = h
+        .iter()
+        .map(|f| (f.primary_location().unwrap().1.unwrap(), f.outcome))
+        .collect();
+    assert!(by_line.contains(&(1, Outcome::Fail)), "{by_line:?}");
+    assert!(by_line.contains(&(7, Outcome::Warn)), "{by_line:?}");
+    assert!(by_line.contains(&(14, Outcome::Fail)), "{by_line:?}");
+    assert_masked(&out, &[&a, &b, &c]);
+}
+
 #[test]
 fn inline_suppression_with_reason_applies() {
     let mut g = Gen(89);

@@ -89,7 +89,17 @@ impl Domain for Secrets {
                 r.push((raw.to_string(), mask_secret(raw)));
             }
         }
-        let located = locate(file.text, file.path(), &hits, lowered);
+        let mut located = locate(file.text, file.path(), &hits, lowered);
+        // Rust unit tests live in the source file, in `#[cfg(test)]` modules: a key there is test
+        // data, reported like one in a test file (not ignored).
+        if !lowered && file.path().ends_with(".rs") {
+            let tests = rust_test_modules(file.text);
+            for (l, h) in located.iter_mut().zip(&hits) {
+                if tests.iter().any(|&(a, b)| a <= h.at && h.at < b) {
+                    l.lowered = true;
+                }
+            }
+        }
         if let Ok(mut f) = self.found.lock() {
             f.extend(located);
         }
@@ -169,7 +179,7 @@ impl Domain for Secrets {
                 let mut message = l.kind.describe();
                 let outcome = if l.lowered {
                     severity = severity.lowered();
-                    message.push_str(" (in a test, fixture or documentation file: lower severity)");
+                    message.push_str(" (in test code, a fixture or documentation: lower severity)");
                     Outcome::Warn
                 } else {
                     Outcome::Fail
@@ -188,6 +198,34 @@ impl Domain for Secrets {
         }
         out
     }
+}
+
+/// Byte ranges of the `#[cfg(test)]` modules of a Rust source (attribute to closing brace),
+/// found on the lexed text so that braces in strings and comments do not count.
+fn rust_test_modules(text: &str) -> Vec<(usize, usize)> {
+    if !text.contains("cfg(test)") {
+        return Vec::new();
+    }
+    let lexed = super::code::lex(text, super::code::Lang::Rust);
+    let code = lexed.code.as_str();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = code[from..].find("#[cfg(test)]") {
+        let at = from + p;
+        from = at + 1;
+        // the item the attribute applies to: other attributes may come between
+        let rest = &lexed.bare[at..];
+        let Some(brace) = rest.find('{') else { break };
+        let head = &rest[..brace];
+        if !head.split_whitespace().any(|w| w == "mod") || head.contains(';') {
+            continue;
+        }
+        if let Some(end) = super::code::matching_close(&lexed.bare, at + brace, usize::MAX) {
+            out.push((at, end));
+            from = end;
+        }
+    }
+    out
 }
 
 /// Turns a file's hits into located, masked records. Every secret span on a line is masked in
