@@ -41,9 +41,11 @@ pub fn is_test_path(path: &str) -> bool {
                 | "samples"
         )
     }) || name.starts_with("test_")
-        || name.ends_with("_test.go")
-        || name.ends_with("_test.py")
-        || name.ends_with("_tests.rs")
+        || name.rsplit_once('.').is_some_and(|(stem, _)| {
+            ["_test", "_tests", "_unittest", "_spec"]
+                .iter()
+                .any(|s| stem.ends_with(s))
+        })
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
@@ -100,6 +102,9 @@ mod tests {
         assert!(is_test_path("tests/test_api.py"));
         assert!(is_test_path("src/app.test.ts"));
         assert!(is_test_path("pkg/server_test.go"));
+        assert!(is_test_path("crypto/x509/x509_test.cc"));
+        assert!(is_test_path("lib/parser_unittest.cpp"));
+        assert!(!is_test_path("src/latest.rs"));
         assert!(is_test_path("fixtures/keys.json"));
         assert!(!is_test_path("src/contest.rs"));
         assert!(is_doc_path("docs/setup.html"));

@@ -532,12 +532,17 @@ fn tests_fixtures_and_docs_are_lowered_not_ignored() {
     );
 }
 
-/// Rust unit tests sit in the source file: a key inside a `#[cfg(test)]` module is test data
-/// (lowered), one outside it, or in a `#[cfg(test)]` function that is not a module, is not.
+/// Rust unit tests sit in the source file: a key inside a `#[cfg(test)]` module or a
+/// `#[test]`-style function is test data (lowered); one after a `#[cfg(test)] use …;` is not.
 #[test]
 fn rust_cfg_test_modules_are_lowered() {
     let mut g = Gen(97);
-    let (a, b, c) = (aws_key(&mut g), aws_key(&mut g), aws_key(&mut g));
+    let (a, b, c, d) = (
+        aws_key(&mut g),
+        aws_key(&mut g),
+        aws_key(&mut g),
+        aws_key(&mut g),
+    );
     let src = format!(
         "pub const PROD: &str = \"{a}\";\n\
          \n\
@@ -551,8 +556,11 @@ fn rust_cfg_test_modules_are_lowered() {
          }}\n\
          \n\
          #[cfg(test)]\n\
-         fn helper() -> &'static str {{ \"x\" }}\n\
-         pub const ALSO_PROD: &str = \"{c}\";\n"
+         use std::fmt;\n\
+         pub const ALSO_PROD: &str = \"{c}\";\n\
+         \n\
+         #[tokio::test(flavor = \"multi_thread\")]\n\
+         async fn in_a_test_fn() {{ let k = \"{d}\"; assert!(!k.is_empty()); }}\n"
     );
     let dir = repo(&[
         (
@@ -563,7 +571,7 @@ fn rust_cfg_test_modules_are_lowered() {
     ]);
     let out = run(dir.path());
     let h = hits(&out, "secrets.hardcoded");
-    assert_eq!(h.len(), 3, "{h:#?}");
+    assert_eq!(h.len(), 4, "{h:#?}");
     let by_line: Vec<(u32, Outcome)> = h
         .iter()
         .map(|f| (f.primary_location().unwrap().1.unwrap(), f.outcome))
@@ -571,7 +579,8 @@ fn rust_cfg_test_modules_are_lowered() {
     assert!(by_line.contains(&(1, Outcome::Fail)), "{by_line:?}");
     assert!(by_line.contains(&(7, Outcome::Warn)), "{by_line:?}");
     assert!(by_line.contains(&(14, Outcome::Fail)), "{by_line:?}");
-    assert_masked(&out, &[&a, &b, &c]);
+    assert!(by_line.contains(&(17, Outcome::Warn)), "{by_line:?}");
+    assert_masked(&out, &[&a, &b, &c, &d]);
 }
 
 #[test]

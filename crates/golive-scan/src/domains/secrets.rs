@@ -200,27 +200,35 @@ impl Domain for Secrets {
     }
 }
 
-/// Byte ranges of the `#[cfg(test)]` modules of a Rust source (attribute to closing brace),
-/// found on the lexed text so that braces in strings and comments do not count.
+/// Byte ranges of the test code of a Rust source: items under `#[cfg(test)]` (a `mod tests`
+/// block, usually) and functions marked `#[test]` or `#[<runtime>::test]`, from the attribute to
+/// the closing brace. Found on the lexed text, so that braces in strings and comments do not
+/// count.
 fn rust_test_modules(text: &str) -> Vec<(usize, usize)> {
-    if !text.contains("cfg(test)") {
+    static ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        crate::rx::build(
+            r"#\[\s*(?:cfg\s*\(\s*test\s*\)|(?:[A-Za-z_][\w]*::)*test)\s*(?:\([^)\]]*\))?\s*\]",
+        )
+    });
+    if !text.contains("test") {
         return Vec::new();
     }
     let lexed = super::code::lex(text, super::code::Lang::Rust);
-    let code = lexed.code.as_str();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = code[from..].find("#[cfg(test)]") {
-        let at = from + p;
-        from = at + 1;
-        // the item the attribute applies to: other attributes may come between
-        let rest = &lexed.bare[at..];
-        let Some(brace) = rest.find('{') else { break };
-        let head = &rest[..brace];
-        if !head.split_whitespace().any(|w| w == "mod") || head.contains(';') {
+    while let Some(m) = ATTR.find_at(&lexed.code, from) {
+        let at = m.start();
+        from = m.end();
+        // the item the attribute applies to (other attributes may come between): its body is
+        // the first `{` before any `;` (`#[cfg(test)] use …;` and `mod tests;` have none)
+        let rest = &lexed.bare[m.end()..];
+        let Some(brace) = rest
+            .find(['{', ';'])
+            .filter(|&p| rest.as_bytes()[p] == b'{')
+        else {
             continue;
-        }
-        if let Some(end) = super::code::matching_close(&lexed.bare, at + brace, usize::MAX) {
+        };
+        if let Some(end) = super::code::matching_close(&lexed.bare, m.end() + brace, usize::MAX) {
             out.push((at, end));
             from = end;
         }

@@ -540,7 +540,10 @@ fn url_credentials(text: &str, at: usize) -> Option<Hit> {
         .map(|e| host_start + e)
         .unwrap_or(text.len());
     let host = &text[host_start..host_end];
-    if host.is_empty() || matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "0.0.0.0") {
+    if host.is_empty()
+        || matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "0.0.0.0")
+        || is_reserved_example_host(host)
+    {
         return None;
     }
     let start = auth + colon + 1;
@@ -552,6 +555,20 @@ fn url_credentials(text: &str, at: usize) -> Option<Hit> {
         start,
         end: at_sign,
     })
+}
+
+/// Hosts that cannot be anyone's server: the example domains of RFC 2606 and the reserved
+/// `.test`, `.example` and `.invalid` names (documentation writes `user:pass@example.com`).
+fn is_reserved_example_host(host: &str) -> bool {
+    let h = host.to_ascii_lowercase();
+    let h = h.trim_end_matches('.');
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+        || [".test", ".example", ".invalid"]
+            .iter()
+            .any(|t| h.ends_with(t))
+        || matches!(h, "test" | "example" | "invalid")
 }
 
 fn aws_key(text: &str, at: usize) -> Option<Hit> {
@@ -1182,6 +1199,12 @@ mod tests {
                 .any(|x| matches!(x, Kind::UrlCredentials { scheme } if scheme == "postgres"))
         );
         assert!(
+            k("redis://:Zq8kLp2vR7@cache.examples.com:6379/0")
+                .iter()
+                .any(|x| matches!(x, Kind::UrlCredentials { .. })),
+            "a real domain that merely starts like one"
+        );
+        assert!(
             k("DATABASE_URL=mysql://app:Zq8-kLp2v@db.internal/app")
                 .iter()
                 .any(|x| matches!(x, Kind::UrlCredentials { .. }))
@@ -1194,6 +1217,9 @@ mod tests {
             "postgres://app:s3cr3tpass@localhost:5432/app",
             "git@github.com:org/repo.git",
             "mailto:someone@example.org",
+            "let url = Url::parse(\"ftp://rms:secret123@example.com\")?;",
+            "amqp://svc:Zq8kLp2vR7@broker.example.net/vhost",
+            "redis://:Zq8kLp2vR7@cache.test:6379/0",
         ] {
             assert!(
                 !k(quiet)
