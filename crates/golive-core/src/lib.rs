@@ -25,6 +25,7 @@ pub mod model;
 pub mod report;
 pub mod score;
 pub mod units;
+pub mod yaml;
 
 pub use catalog::{Catalog, Check, Collector};
 pub use config::{Config, ConfigError};
