@@ -93,7 +93,7 @@ impl Domain for Secrets {
         // Rust unit tests live in the source file, in `#[cfg(test)]` modules: a key there is test
         // data, reported like one in a test file (not ignored).
         if !lowered && file.path().ends_with(".rs") {
-            let tests = rust_test_modules(file.text);
+            let tests = rust_test_code(file.text);
             for (l, h) in located.iter_mut().zip(&hits) {
                 if tests.iter().any(|&(a, b)| a <= h.at && h.at < b) {
                     l.lowered = true;
@@ -204,7 +204,7 @@ impl Domain for Secrets {
 /// block, usually) and functions marked `#[test]` or `#[<runtime>::test]`, from the attribute to
 /// the closing brace. Found on the lexed text, so that braces in strings and comments do not
 /// count.
-fn rust_test_modules(text: &str) -> Vec<(usize, usize)> {
+fn rust_test_code(text: &str) -> Vec<(usize, usize)> {
     static ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         crate::rx::build(
             r"#\[\s*(?:cfg\s*\(\s*test\s*\)|(?:[A-Za-z_][\w]*::)*test)\s*(?:\([^)\]]*\))?\s*\]",

@@ -59,6 +59,11 @@ struct Analysed<'a> {
 }
 
 impl<'a> Analysed<'a> {
+    /// A passing finding of check `id` on this Dockerfile.
+    fn pass(&self, id: &str, message: impl Into<String>) -> Finding {
+        Finding::new(cat(id), Outcome::Pass, message).with_evidence(Evidence::file(self.path()))
+    }
+
     fn new(file: &'a ParsedDockerfile) -> Self {
         let stages = file.df.stages();
         let mut vars = file.df.all_arg_defaults();
@@ -878,14 +883,10 @@ fn add_local(a: &Analysed, out: &mut Vec<Finding>) {
         ));
     }
     if !any {
-        out.push(
-            Finding::new(
-                cat(id),
-                Outcome::Pass,
-                format!("{}: local files are copied with COPY", a.path()),
-            )
-            .with_evidence(Evidence::file(a.path())),
-        );
+        out.push(a.pass(
+            id,
+            format!("{}: local files are copied with COPY", a.path()),
+        ));
     }
 }
 
@@ -1078,17 +1079,13 @@ fn curl_pipe(a: &Analysed, out: &mut Vec<Finding>) {
         }
     }
     if !any {
-        out.push(
-            Finding::new(
-                cat(id),
-                Outcome::Pass,
-                format!(
-                    "{}: no script is piped from the network into a shell",
-                    a.path()
-                ),
-            )
-            .with_evidence(Evidence::file(a.path())),
-        );
+        out.push(a.pass(
+            id,
+            format!(
+                "{}: no script is piped from the network into a shell",
+                a.path()
+            ),
+        ));
     }
 }
 
@@ -1233,14 +1230,7 @@ fn secrets_in_env(a: &Analysed, out: &mut Vec<Finding>) {
         }
     }
     if !any {
-        out.push(
-            Finding::new(
-                cat(id),
-                Outcome::Pass,
-                format!("{}: no secret-looking ENV or ARG", a.path()),
-            )
-            .with_evidence(Evidence::file(a.path())),
-        );
+        out.push(a.pass(id, format!("{}: no secret-looking ENV or ARG", a.path())));
     }
 }
 
@@ -1270,14 +1260,7 @@ fn ssh_port(a: &Analysed, out: &mut Vec<Finding>) {
         }
     }
     if !any {
-        out.push(
-            Finding::new(
-                cat(id),
-                Outcome::Pass,
-                format!("{}: port 22 is not exposed", a.path()),
-            )
-            .with_evidence(Evidence::file(a.path())),
-        );
+        out.push(a.pass(id, format!("{}: port 22 is not exposed", a.path())));
     }
 }
 
