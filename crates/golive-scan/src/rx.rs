@@ -45,9 +45,9 @@ pub(crate) fn build(pattern: &str) -> Regex {
 /// looks at the needles' first bytes together, whatever they are, and runs at several GB/s on
 /// code: it is used whenever the CPU and the set allow it (up to 64 needles), the automaton
 /// otherwise.
-pub(crate) struct Literals {
-    teddy: Option<aho_corasick::packed::Searcher>,
-    ac: aho_corasick::AhoCorasick,
+pub(crate) enum Literals {
+    Teddy(aho_corasick::packed::Searcher),
+    Automaton(aho_corasick::AhoCorasick),
 }
 
 impl Literals {
@@ -62,19 +62,20 @@ impl Literals {
             .builder()
             .extend(&needles)
             .build();
-        let ac = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(&needles)
-            .unwrap_or_else(|e| panic!("invalid built-in needles: {e}"));
-        Literals { teddy, ac }
+        match teddy {
+            Some(t) => Literals::Teddy(t),
+            None => Literals::Automaton(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(&needles)
+                    .unwrap_or_else(|e| panic!("invalid built-in needles: {e}")),
+            ),
+        }
     }
 
     /// The leftmost match.
     pub(crate) fn find(&self, text: &str) -> Option<aho_corasick::Match> {
-        match &self.teddy {
-            Some(t) => t.find(text),
-            None => self.ac.find(text),
-        }
+        self.find_at(text, 0)
     }
 
     pub(crate) fn is_match(&self, text: &str) -> bool {
@@ -84,9 +85,9 @@ impl Literals {
     /// The leftmost match starting at or after `at`.
     pub(crate) fn find_at(&self, text: &str, at: usize) -> Option<aho_corasick::Match> {
         let span = aho_corasick::Span::from(at..text.len());
-        match &self.teddy {
-            Some(t) => t.find_in(text, span),
-            None => self.ac.find(aho_corasick::Input::new(text).span(span)),
+        match self {
+            Literals::Teddy(t) => t.find_in(text, span),
+            Literals::Automaton(a) => a.find(aho_corasick::Input::new(text).span(span)),
         }
     }
 
@@ -95,9 +96,9 @@ impl Literals {
         &'a self,
         text: &'a str,
     ) -> Box<dyn Iterator<Item = aho_corasick::Match> + 'a> {
-        match &self.teddy {
-            Some(t) => Box::new(t.find_iter(text)),
-            None => Box::new(self.ac.find_iter(text)),
+        match self {
+            Literals::Teddy(t) => Box::new(t.find_iter(text)),
+            Literals::Automaton(a) => Box::new(a.find_iter(text)),
         }
     }
 }
