@@ -6,9 +6,20 @@
 # golive/wrk (target >= 1.0) and golive/oha (target >= 1.1); then golive's peak RSS for a
 # 10-million-request run (/usr/bin/time -v; target <= 100 MB).
 #
-#   benches/load.sh                 # defaults: CONNS=50 DURATION=10 ROUNDS=3 CORE=0 BIG_N=10000000
+# Two measurements per round:
+# - "full core": each generator has its whole core. On a machine where nginx has as many cores
+#   as the generator (two cores: one each), nginx is the limit of every tool's run — the figures
+#   then tell how much each generator lets the server do, not how fast the generator is; the
+#   nginx busy % printed beside each run shows it (near 100 %).
+# - "capped": each generator also runs in a cgroup with a CPU quota of CAP % of its core (default
+#   50 %, over 10 ms periods), so that the generator, not nginx, sets the pace (nginx busy well
+#   under 100 %): requests/s per unit of CPU, the comparison the targets are about. The same
+#   quota for every tool; CAP=0 skips this measurement. Needs root (cgroup v1 cpu controller, or
+#   cgroup v2 with the cpu controller available); without it, only the full-core figures.
+#
+#   benches/load.sh                 # defaults: CONNS=50 DURATION=10 ROUNDS=3 CORE=0 CAP=50
 #   CONNS=100 DURATION=20 benches/load.sh
-#   SKIP_RSS=1 benches/load.sh      # ratios only
+#   SKIP_RSS=1 benches/load.sh      # ratios only (no 10-million-request run; BIG_N sets its size)
 #
 # Installs nginx, wrk and GNU time from apt and oha with `cargo install` when missing.
 set -euo pipefail
@@ -16,6 +27,7 @@ set -euo pipefail
 CONNS=${CONNS:-50}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
+CAP=${CAP:-50}
 CORE=${CORE:-0}
 PORT=${PORT:-18980}
 BIG_N=${BIG_N:-10000000}
@@ -51,8 +63,10 @@ echo "building golive (release)…" >&2
 GOLIVE="${CARGO_TARGET_DIR:-$ROOT/target}/release/golive"
 
 WORK=$(mktemp -d)
+CG=""
 cleanup() {
   if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
+  if [ -n "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -100,9 +114,42 @@ if [ "$STATUS" != 200 ]; then
 fi
 echo "target $URL (nginx on cores $NGINX_CORES, static 128-byte file, keep-alive); generators on core $CORE; -c $CONNS, ${DURATION}s each"
 
+# The CPU quota for the capped runs: a cgroup named after this run, CAP % of one core over
+# 10 ms periods (short periods: the quota is spread evenly over the run instead of in bursts).
+setup_cap() {
+  [ "$CAP" -gt 0 ] 2>/dev/null || return 0
+  local name="golive-load-bench-$$" quota=$((CAP * 100))
+  if [ -w /sys/fs/cgroup/cpu ] && mkdir "/sys/fs/cgroup/cpu/$name" 2>/dev/null; then
+    CG="/sys/fs/cgroup/cpu/$name"
+    echo 10000 > "$CG/cpu.cfs_period_us" && echo "$quota" > "$CG/cpu.cfs_quota_us" || CG=""
+  elif [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+    echo +cpu > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+    if mkdir "/sys/fs/cgroup/$name" 2>/dev/null; then
+      CG="/sys/fs/cgroup/$name"
+      echo "$quota 10000" > "$CG/cpu.max" 2>/dev/null || { rmdir "$CG"; CG=""; }
+    fi
+  fi
+  if [ -z "$CG" ]; then
+    echo "load.sh: cannot make a cgroup with a CPU quota (not root, or no cpu controller):" \
+      "only the full-core figures, where nginx is the limit" >&2
+  fi
+}
+setup_cap
+
+# run MODE CMD...: the command pinned to the generator core; in mode "capped", inside the
+# quota's cgroup as well.
+run() {
+  local mode=$1
+  shift
+  if [ "$mode" = capped ]; then
+    sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$CG" taskset -c "$CORE" "$@"
+  else
+    taskset -c "$CORE" "$@"
+  fi
+}
 run_golive() {
   local out
-  out=$(taskset -c "$CORE" "$GOLIVE" load "$URL" -c "$CONNS" -d "${DURATION}s" --no-color 2>/dev/null || true)
+  out=$(run "$1" "$GOLIVE" load "$URL" -c "$CONNS" -d "${DURATION}s" --no-color 2>/dev/null || true)
   if ! printf '%s\n' "$out" | grep -q 'errors 0 '; then
     printf '%s\n' "$out" | grep -m2 -E 'requests|statuses' >&2
   fi
@@ -110,12 +157,15 @@ run_golive() {
 }
 run_wrk() {
   local out
-  out=$(taskset -c "$CORE" wrk -t1 -c "$CONNS" -d "${DURATION}s" "$URL" || true)
+  out=$(run "$1" wrk -t1 -c "$CONNS" -d "${DURATION}s" "$URL" || true)
+  if printf '%s\n' "$out" | grep -q 'Non-2xx'; then
+    printf '%s\n' "$out" | grep 'Non-2xx' >&2
+  fi
   printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}'
 }
 run_oha() {
   local out
-  out=$(taskset -c "$CORE" "$OHA" -c "$CONNS" -z "${DURATION}s" --no-tui "$URL" || true)
+  out=$(run "$1" "$OHA" -c "$CONNS" -z "${DURATION}s" --no-tui "$URL" || true)
   printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}'
 }
 
@@ -135,30 +185,40 @@ busy() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v d="$DURATION" 'BEGIN { printf "%
 # warm nginx up
 taskset -c "$CORE" wrk -t1 -c "$CONNS" -d 2s "$URL" >/dev/null || true
 
-# The machine may be shared: interleave the tools over ROUNDS rounds and keep each one's best.
+# The machine may be shared: interleave the tools over ROUNDS rounds; keep each one's best, and
+# the ratios within each round (the tools of one round run seconds apart, which a shared
+# machine's drift affects least).
 best() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || a + 0 > b + 0) print a; else print b }'; }
-G=""; W=""; O=""
-RW=(); RO=()
-for r in $(seq "$ROUNDS"); do
-  t0=$(nginx_ticks); g=$(run_golive); t1=$(nginx_ticks); w=$(run_wrk); t2=$(nginx_ticks)
-  o=$(run_oha); t3=$(nginx_ticks)
-  printf 'round %d: golive %s  wrk %s  oha %s req/s   (nginx busy: %s%% %s%% %s%%)\n' "$r" "$g" "$w" "$o" \
-    "$(busy "$t0" "$t1")" "$(busy "$t1" "$t2")" "$(busy "$t2" "$t3")"
-  G=$(best "${g:-0}" "$G"); W=$(best "${w:-0}" "$W"); O=$(best "${o:-0}" "$O")
-  RW+=("$(awk -v a="${g:-0}" -v b="${w:-0}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }')")
-  RO+=("$(awk -v a="${g:-0}" -v b="${o:-0}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }')")
-done
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-printf 'best of %d rounds:\n' "$ROUNDS"
-printf '  %-8s %12s req/s\n' golive "$G" wrk "$W" oha "$O"
-awk -v g="$G" -v w="$W" -v o="$O" 'BEGIN {
-  if (w + 0 > 0) printf "ratio golive/wrk = %.3f (target >= 1.0)\n", g / w;
-  if (o + 0 > 0) printf "ratio golive/oha = %.3f (target >= 1.1)\n", g / o;
-}'
-# The tools run one after the other in each round: the ratio within a round compares runs a few
-# seconds apart, which a shared machine's drift affects least.
-printf 'median of the per-round ratios: golive/wrk = %.3f, golive/oha = %.3f\n' \
-  "$(median "${RW[@]}")" "$(median "${RO[@]}")"
+MODES=(full)
+if [ -n "$CG" ]; then MODES+=(capped); fi
+declare -A G W O RW RO
+for r in $(seq "$ROUNDS"); do
+  for m in "${MODES[@]}"; do
+    t0=$(nginx_ticks); g=$(run_golive "$m"); t1=$(nginx_ticks); w=$(run_wrk "$m"); t2=$(nginx_ticks)
+    o=$(run_oha "$m"); t3=$(nginx_ticks)
+    printf 'round %d, %-9s golive %s  wrk %s  oha %s req/s   (nginx busy: %s%% %s%% %s%%)\n' "$r" "$m:" \
+      "$g" "$w" "$o" "$(busy "$t0" "$t1")" "$(busy "$t1" "$t2")" "$(busy "$t2" "$t3")"
+    G[$m]=$(best "${g:-0}" "${G[$m]:-}"); W[$m]=$(best "${w:-0}" "${W[$m]:-}")
+    O[$m]=$(best "${o:-0}" "${O[$m]:-}")
+    RW[$m]="${RW[$m]:-} $(ratio "$g" "$w")"; RO[$m]="${RO[$m]:-} $(ratio "$g" "$o")"
+  done
+done
+for m in "${MODES[@]}"; do
+  if [ "$m" = full ]; then
+    echo "full core (nginx's one core is the limit when it shows ~100% busy):"
+  else
+    echo "capped at ${CAP}% of the core (the generator is the limit; the targets apply here):"
+  fi
+  printf '  best of %d rounds: golive %s  wrk %s  oha %s req/s\n' "$ROUNDS" "${G[$m]}" "${W[$m]}" "${O[$m]}"
+  # shellcheck disable=SC2086
+  printf '  golive/wrk = %.3f best, %.3f median of rounds (target >= 1.0)\n' \
+    "$(ratio "${G[$m]}" "${W[$m]}")" "$(median ${RW[$m]})"
+  # shellcheck disable=SC2086
+  printf '  golive/oha = %.3f best, %.3f median of rounds (target >= 1.1)\n' \
+    "$(ratio "${G[$m]}" "${O[$m]}")" "$(median ${RO[$m]})"
+done
 
 if [ -z "${SKIP_RSS:-}" ]; then
   echo "peak RSS of golive for $BIG_N requests (-c $CONNS)…"

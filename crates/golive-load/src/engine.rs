@@ -257,7 +257,8 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
     })
 }
 
-/// Busy-polling on a single-threaded runtime, while responses keep coming.
+/// Busy-polling on a single-threaded runtime, while responses keep coming and the thread has its
+/// core to itself.
 ///
 /// With one thread driving every connection, the runtime would sleep in `epoll_wait` between
 /// bursts of readiness, and every response would then have to wake it: the server's core pays
@@ -266,8 +267,24 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
 /// polls its I/O driver without sleeping, as long as exchanges complete; when none completed in
 /// a while (a slow server, an open-model run waiting for its next send), it sleeps 1 ms between
 /// checks and the runtime sleeps normally.
+///
+/// Spinning only pays while the thread owns its core. When it shares the core (with the server
+/// under test, or anything else) or runs under a CPU quota, every spin is taken from the
+/// exchanges themselves. The kernel tells: the time the thread spent runnable but waiting for
+/// a CPU (`run_delay` in `/proc/thread-self/schedstat`, which also counts the time a CPU quota
+/// held it back) stays near zero on a core of its own. Over each window of 10 ms of
+/// uninterrupted spinning, when that wait exceeds 5 % of the window, spinning stops for a
+/// back-off period (100 ms, doubling up to 1.6 s while the core stays contended) before it is
+/// tried again. (The thread's own CPU time would not tell: the kernel's network work done
+/// during its sends is accounted as softirq time, not to the thread.)
 async fn spin_while_busy(shared: Arc<Shared>) {
+    // Without the scheduler's figures for this thread, contention cannot be seen: do not spin.
+    let Some(mut sched) = RunDelay::open() else {
+        return;
+    };
+    let mut governor = Governor::default();
     let mut last = 0;
+    let mut window = (Instant::now(), sched.nanos());
     while !shared.stop.load(Ordering::Relaxed) {
         for _ in 0..64 {
             tokio::task::yield_now().await;
@@ -275,8 +292,95 @@ async fn spin_while_busy(shared: Arc<Shared>) {
         let now = shared.completed.load(Ordering::Relaxed);
         if now == last {
             tokio::time::sleep(Duration::from_millis(1)).await;
+            // the window measures spinning only: an idle pause starts a new one
+            window = (Instant::now(), sched.nanos());
+            continue;
         }
         last = now;
+        let wall = window.0.elapsed();
+        if wall < Governor::WINDOW {
+            continue;
+        }
+        if let Some(pause) = governor.after(wall, sched.nanos().checked_sub(window.1)) {
+            tokio::time::sleep(pause).await;
+        }
+        window = (Instant::now(), sched.nanos());
+    }
+}
+
+/// The busy-poll's decision after each window of spinning: go on, or pause for how long.
+#[derive(Debug)]
+struct Governor {
+    backoff: Duration,
+}
+
+impl Default for Governor {
+    fn default() -> Self {
+        Governor {
+            backoff: Governor::FIRST_BACKOFF,
+        }
+    }
+}
+
+impl Governor {
+    const WINDOW: Duration = Duration::from_millis(10);
+    /// Largest share of a window the thread may have waited for a CPU and still spin.
+    const MAX_WAIT: f64 = 0.05;
+    const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+    const MAX_BACKOFF: Duration = Duration::from_millis(1600);
+
+    /// `waited`: the run-queue wait during a window of `wall` spinning (`None` when it could
+    /// not be read). Returns the pause to take before spinning again, if any.
+    fn after(&mut self, wall: Duration, waited: Option<u64>) -> Option<Duration> {
+        match waited {
+            Some(w) if (w as f64) <= Self::MAX_WAIT * wall.as_nanos() as f64 => {
+                self.backoff = Self::FIRST_BACKOFF;
+                None
+            }
+            // held back (or the figure became unreadable): stop spinning for a while
+            _ => {
+                let pause = self.backoff;
+                self.backoff = (self.backoff * 2).min(Self::MAX_BACKOFF);
+                Some(pause)
+            }
+        }
+    }
+}
+
+/// The second of the three figures of a `schedstat` file: time on CPU, time waiting on a run
+/// queue, time slices (`Documentation/scheduler/sched-stats.rst`).
+fn run_delay_of(schedstat: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(schedstat).ok()?;
+    let mut fields = text.split_ascii_whitespace();
+    let _on_cpu = fields.next()?;
+    let waited = fields.next()?.parse().ok()?;
+    fields.next()?;
+    Some(waited)
+}
+
+/// How long the calling thread has waited, runnable, for a CPU: the second figure of
+/// `/proc/thread-self/schedstat` (Linux), in nanoseconds.
+struct RunDelay(std::fs::File);
+
+impl RunDelay {
+    fn open() -> Option<RunDelay> {
+        let f = std::fs::File::open("/proc/thread-self/schedstat").ok()?;
+        let mut d = RunDelay(f);
+        d.read().map(|_| d)
+    }
+
+    fn read(&mut self) -> Option<u64> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut buf = [0u8; 96];
+        self.0.seek(SeekFrom::Start(0)).ok()?;
+        let n = self.0.read(&mut buf).ok()?;
+        run_delay_of(&buf[..n])
+    }
+
+    /// The wait so far; `u64::MAX` when the file stops answering, so that the next window
+    /// reads as contended and spinning stops.
+    fn nanos(&mut self) -> u64 {
+        self.read().unwrap_or(u64::MAX)
     }
 }
 
@@ -355,14 +459,22 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
             },
             None => None,
         };
-        if Instant::now() >= shared.deadline {
+        // One clock read serves the deadline check and, when no reconnection intervenes, the
+        // send time.
+        let mut now = Instant::now();
+        if now >= shared.deadline {
             return;
         }
         // (Re)connect when needed; a connection the server closed between requests is replaced
         // without counting an error.
         let ready = match link.as_mut() {
             Some(Link::H1(_)) => true,
-            Some(Link::Hyper(s)) => s.ready().await,
+            Some(Link::Hyper(s)) => {
+                // waiting for the HTTP/2 connection to take a stream is not the request's time
+                let ready = s.ready().await;
+                now = Instant::now();
+                ready
+            }
             None => false,
         };
         if !ready {
@@ -397,8 +509,9 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
                     continue;
                 }
             }
+            now = Instant::now();
         }
-        let sent = Instant::now();
+        let sent = now;
         if intended.is_some() {
             shared.sent.fetch_add(1, Ordering::Relaxed);
         }
@@ -485,4 +598,43 @@ fn record_error(shared: &Shared, shard: usize, kind: ErrorKind) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .error(kind, at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn governor_spins_on_a_core_of_its_own_and_backs_off_when_held_back() {
+        let ms = |n| Duration::from_millis(n);
+        let mut g = Governor::default();
+        // 0.4 ms of waiting in 10 ms: 4 %, spin on
+        assert_eq!(g.after(ms(10), Some(400_000)), None);
+        // 0.6 ms: 6 %, pause 100 ms, then 200, 400, 800, 1600, and no more
+        assert_eq!(g.after(ms(10), Some(600_000)), Some(ms(100)));
+        assert_eq!(g.after(ms(10), Some(5_000_000)), Some(ms(200)));
+        assert_eq!(g.after(ms(10), Some(5_000_000)), Some(ms(400)));
+        assert_eq!(g.after(ms(10), None), Some(ms(800)));
+        assert_eq!(g.after(ms(10), Some(5_000_000)), Some(ms(1600)));
+        assert_eq!(g.after(ms(10), Some(5_000_000)), Some(ms(1600)));
+        // the core is free again: spinning resumes and the back-off starts over
+        assert_eq!(g.after(ms(12), Some(0)), None);
+        assert_eq!(g.after(ms(10), Some(10_000_000)), Some(ms(100)));
+    }
+
+    #[test]
+    fn run_delay_is_the_second_schedstat_figure() {
+        assert_eq!(run_delay_of(b"71243541 183881 21\n"), Some(183_881));
+        assert_eq!(run_delay_of(b"71243541 183881\n"), None);
+        assert_eq!(run_delay_of(b"71243541 x 21\n"), None);
+        assert_eq!(run_delay_of(b""), None);
+        assert_eq!(run_delay_of(&[0xff, b' ', b'1', b' ', b'2']), None);
+        // and this thread's own file reads (Linux)
+        if cfg!(target_os = "linux") {
+            let mut d = RunDelay::open().expect("/proc/thread-self/schedstat");
+            let a = d.nanos();
+            let b = d.nanos();
+            assert!(b >= a && b != u64::MAX, "{a} then {b}");
+        }
+    }
 }

@@ -155,33 +155,45 @@ impl Conn {
         loop {
             // Parse the head.
             let (status, consumed, framing, keep_alive) = loop {
-                let mut headers = [httparse::EMPTY_HEADER; 64];
-                let mut resp = httparse::Response::new(&mut headers);
-                match resp.parse(&self.buf[self.start..self.end]) {
+                // The header slots are left uninitialised: httparse writes the ones it uses,
+                // so no 2 KiB of empty headers is cleared for every response.
+                let mut headers =
+                    [const { std::mem::MaybeUninit::<httparse::Header>::uninit() }; 64];
+                let mut resp = httparse::Response::new(&mut []);
+                match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+                    &mut resp,
+                    &self.buf[self.start..self.end],
+                    &mut headers,
+                ) {
                     Ok(httparse::Status::Complete(n)) => {
                         let status = resp.code.unwrap_or(0);
                         let http10 = resp.version == Some(0);
                         let mut keep_alive = !http10;
                         let mut framing = Framing::UntilClose;
                         for h in resp.headers.iter() {
-                            if h.name.eq_ignore_ascii_case("content-length") {
-                                let v = std::str::from_utf8(h.value)
-                                    .ok()
-                                    .and_then(|v| v.trim().parse::<u64>().ok())
-                                    .ok_or_else(|| protocol("bad Content-Length".into()))?;
-                                if !matches!(framing, Framing::Chunked) {
-                                    framing = Framing::Length(v);
+                            // Only three header names matter; their lengths tell them apart
+                            // before any comparison of bytes.
+                            match h.name.len() {
+                                14 if h.name.eq_ignore_ascii_case("content-length") => {
+                                    let v = parse_length(h.value)
+                                        .ok_or_else(|| protocol("bad Content-Length".into()))?;
+                                    if !matches!(framing, Framing::Chunked) {
+                                        framing = Framing::Length(v);
+                                    }
                                 }
-                            } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
-                                if contains_token(h.value, b"chunked") {
+                                17 if h.name.eq_ignore_ascii_case("transfer-encoding")
+                                    && contains_token(h.value, b"chunked") =>
+                                {
                                     framing = Framing::Chunked;
                                 }
-                            } else if h.name.eq_ignore_ascii_case("connection") {
-                                if contains_token(h.value, b"close") {
-                                    keep_alive = false;
-                                } else if contains_token(h.value, b"keep-alive") {
-                                    keep_alive = true;
+                                10 if h.name.eq_ignore_ascii_case("connection") => {
+                                    if contains_token(h.value, b"close") {
+                                        keep_alive = false;
+                                    } else if contains_token(h.value, b"keep-alive") {
+                                        keep_alive = true;
+                                    }
                                 }
+                                _ => {}
                             }
                         }
                         break (status, n, framing, keep_alive);
@@ -308,6 +320,17 @@ enum Framing {
     Length(u64),
     Chunked,
     UntilClose,
+}
+
+/// A Content-Length value: ASCII digits, optionally surrounded by spaces or tabs.
+fn parse_length(value: &[u8]) -> Option<u64> {
+    let digits = value.trim_ascii();
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
 }
 
 fn contains_token(value: &[u8], token: &[u8]) -> bool {
@@ -444,6 +467,71 @@ mod tests {
             c.exchange(&req, false).await.unwrap_err().kind,
             ErrorKind::Protocol
         );
+    }
+
+    #[test]
+    fn content_length_values() {
+        assert_eq!(parse_length(b"0"), Some(0));
+        assert_eq!(parse_length(b" 128\t"), Some(128));
+        assert_eq!(
+            parse_length(b"9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
+        for bad in [
+            &b""[..],
+            b" ",
+            b"-1",
+            b"+1",
+            b"1 2",
+            b"12a",
+            b"0x10",
+            b"99999999999999999999",
+        ] {
+            assert_eq!(
+                parse_length(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn header_names_in_any_case_among_many() {
+        let req = serialize(&http::Method::GET, "/", "x", &[], b"");
+        let response = |pairs: usize| -> &'static [u8] {
+            // unrelated headers, half of them with the length of "connection" and a "close"
+            let mut head = String::from("HTTP/1.1 200 OK\r\n");
+            for i in 0..pairs {
+                head.push_str(&format!(
+                    "x-padding-{i:04}: {i}\r\nx-conn-{i:03}: close\r\n"
+                ));
+            }
+            head.push_str("CONTENT-length: 3\r\ncOnNeCtIoN: Keep-Alive\r\n\r\nabc");
+            Box::leak(head.into_bytes().into_boxed_slice())
+        };
+        // 62 headers fit in the 64 slots
+        let mut c = conn_with(vec![response(30)]).await;
+        let e = c.exchange(&req, false).await.unwrap();
+        assert_eq!((e.status, e.body_bytes, e.keep_alive), (200, 3, true));
+        // 82 do not: a protocol error rather than a misparse
+        let mut c = conn_with(vec![response(40)]).await;
+        assert_eq!(
+            c.exchange(&req, false).await.unwrap_err().kind,
+            ErrorKind::Protocol
+        );
+        let mut c = conn_with(vec![
+            b"HTTP/1.1 200 OK\r\nX-Connectio: close\r\nTRANSFER-ENCODING: gzip, Chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        ])
+        .await;
+        let e = c.exchange(&req, false).await.unwrap();
+        assert_eq!((e.status, e.body_bytes, e.keep_alive), (200, 2, true));
+        let mut c = conn_with(vec![
+            b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\nCONNECTION: close\r\n\r\nabc",
+        ])
+        .await;
+        let e = c.exchange(&req, false).await.unwrap();
+        assert_eq!((e.status, e.body_bytes, e.keep_alive), (200, 3, false));
     }
 
     #[test]
