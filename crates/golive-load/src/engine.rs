@@ -15,8 +15,8 @@
 //! response); the shards are merged at the end.
 //!
 //! On a single core (a generator pinned with `taskset`) the connections run on a current-thread
-//! runtime, which busy-polls its I/O driver while responses keep coming (see
-//! [`spin_while_busy`]) and sleeps normally when they do not.
+//! runtime, which busy-polls its I/O driver while responses keep coming and the thread has the
+//! core to itself (see [`spin_while_busy`]), and sleeps normally otherwise.
 
 use crate::LoadError;
 use crate::client::{Connector, Sender, read_body};

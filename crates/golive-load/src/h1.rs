@@ -153,63 +153,28 @@ impl Conn {
             .await
             .map_err(|e| io_failure(e, "sending the request"))?;
         loop {
-            // Parse the head.
-            let (status, consumed, framing, keep_alive) = loop {
-                // The header slots are left uninitialised: httparse writes the ones it uses,
-                // so no 2 KiB of empty headers is cleared for every response.
-                let mut headers =
-                    [const { std::mem::MaybeUninit::<httparse::Header>::uninit() }; 64];
-                let mut resp = httparse::Response::new(&mut []);
-                match httparse::ParserConfig::default().parse_response_with_uninit_headers(
-                    &mut resp,
-                    &self.buf[self.start..self.end],
-                    &mut headers,
-                ) {
-                    Ok(httparse::Status::Complete(n)) => {
-                        let status = resp.code.unwrap_or(0);
-                        let http10 = resp.version == Some(0);
-                        let mut keep_alive = !http10;
-                        let mut framing = Framing::UntilClose;
-                        for h in resp.headers.iter() {
-                            // Only three header names matter; their lengths tell them apart
-                            // before any comparison of bytes.
-                            match h.name.len() {
-                                14 if h.name.eq_ignore_ascii_case("content-length") => {
-                                    let v = parse_length(h.value)
-                                        .ok_or_else(|| protocol("bad Content-Length".into()))?;
-                                    if !matches!(framing, Framing::Chunked) {
-                                        framing = Framing::Length(v);
-                                    }
-                                }
-                                17 if h.name.eq_ignore_ascii_case("transfer-encoding")
-                                    && contains_token(h.value, b"chunked") =>
-                                {
-                                    framing = Framing::Chunked;
-                                }
-                                10 if h.name.eq_ignore_ascii_case("connection") => {
-                                    if contains_token(h.value, b"close") {
-                                        keep_alive = false;
-                                    } else if contains_token(h.value, b"keep-alive") {
-                                        keep_alive = true;
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                        break (status, n, framing, keep_alive);
+            // Read until the head is complete; it is parsed outside this async function, so
+            // that the header slots are not part of the future's state.
+            let head = loop {
+                if self.start < self.end {
+                    if let Some(head) = parse_head(&self.buf[self.start..self.end])? {
+                        break head;
                     }
-                    Ok(httparse::Status::Partial) => {
-                        if self.fill().await? == 0 {
-                            return Err(reset(if self.start == self.end {
-                                "the server closed the connection before answering"
-                            } else {
-                                "the server closed the connection in the middle of the response head"
-                            }));
-                        }
-                    }
-                    Err(e) => return Err(protocol(format!("invalid response: {e}"))),
+                }
+                if self.fill().await? == 0 {
+                    return Err(reset(if self.start == self.end {
+                        "the server closed the connection before answering"
+                    } else {
+                        "the server closed the connection in the middle of the response head"
+                    }));
                 }
             };
+            let Head {
+                status,
+                consumed,
+                framing,
+                keep_alive,
+            } = head;
             self.start += consumed;
             if (100..200).contains(&status) && status != 101 {
                 continue; // interim response (100 Continue): the real one follows
@@ -313,6 +278,66 @@ impl Conn {
             }
         }
     }
+}
+
+/// A parsed response head: what the exchange needs of it.
+struct Head {
+    status: u16,
+    /// Bytes of the head, blank line included.
+    consumed: usize,
+    framing: Framing,
+    keep_alive: bool,
+}
+
+/// Parses a response head at the start of `buf`: `None` while it is incomplete.
+fn parse_head(buf: &[u8]) -> Result<Option<Head>, Failure> {
+    // The header slots are left uninitialised: httparse writes the ones it uses, so no 2 KiB of
+    // empty headers is cleared for every response.
+    let mut headers = [const { std::mem::MaybeUninit::<httparse::Header>::uninit() }; 64];
+    let mut resp = httparse::Response::new(&mut []);
+    let consumed = match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+        &mut resp,
+        buf,
+        &mut headers,
+    ) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => return Err(protocol(format!("invalid response: {e}"))),
+    };
+    let mut keep_alive = resp.version != Some(0);
+    let mut framing = Framing::UntilClose;
+    for h in resp.headers.iter() {
+        // Only three header names matter; their lengths tell them apart before any comparison
+        // of bytes.
+        match h.name.len() {
+            14 if h.name.eq_ignore_ascii_case("content-length") => {
+                let v =
+                    parse_length(h.value).ok_or_else(|| protocol("bad Content-Length".into()))?;
+                if !matches!(framing, Framing::Chunked) {
+                    framing = Framing::Length(v);
+                }
+            }
+            17 if h.name.eq_ignore_ascii_case("transfer-encoding")
+                && contains_token(h.value, b"chunked") =>
+            {
+                framing = Framing::Chunked;
+            }
+            10 if h.name.eq_ignore_ascii_case("connection") => {
+                if contains_token(h.value, b"close") {
+                    keep_alive = false;
+                } else if contains_token(h.value, b"keep-alive") {
+                    keep_alive = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(Head {
+        status: resp.code.unwrap_or(0),
+        consumed,
+        framing,
+        keep_alive,
+    }))
 }
 
 #[derive(Clone, Copy)]
