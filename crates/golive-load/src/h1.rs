@@ -156,10 +156,10 @@ impl Conn {
             // Read until the head is complete; it is parsed outside this async function, so
             // that the header slots are not part of the future's state.
             let head = loop {
-                if self.start < self.end {
-                    if let Some(head) = parse_head(&self.buf[self.start..self.end])? {
-                        break head;
-                    }
+                if self.start < self.end
+                    && let Some(head) = parse_head(&self.buf[self.start..self.end])?
+                {
+                    break head;
                 }
                 if self.fill().await? == 0 {
                     return Err(reset(if self.start == self.end {
