@@ -54,13 +54,23 @@ pub struct Phase {
     pub items: Vec<ActionItem>,
 }
 
+/// A report's time: RFC 3339 in UTC to the millisecond. Nanoseconds would claim a precision the
+/// run does not have and make the timestamp harder to read; milliseconds still order the runs
+/// of one pipeline.
+pub fn timestamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.replace_millisecond(t.millisecond()).unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// The report every renderer draws from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub schema: String,
     pub tool: Tool,
     pub target: Target,
-    /// RFC 3339 time of the run.
+    /// RFC 3339 time of the run, in UTC, to the millisecond (`2026-11-21T13:48:42.513Z`).
     pub generated_at: String,
     /// Which collectors ran (`scan`, `probe`, …).
     pub collectors: Vec<String>,
@@ -265,9 +275,7 @@ impl ReportBuilder {
                 version: env!("CARGO_PKG_VERSION").into(),
             },
             target,
-            generated_at: now
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            generated_at: timestamp(now),
             collectors: self.collectors,
             findings,
             suppressed,
@@ -365,4 +373,25 @@ fn action_plan(
     }
     phases.retain(|p| !p.items.is_empty());
     phases
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timestamp;
+    use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+    fn at(nanos: u32, offset_hours: i8) -> OffsetDateTime {
+        let date = Date::from_calendar_date(2026, Month::November, 21).unwrap();
+        let time = Time::from_hms_nano(13, 48, 42, nanos).unwrap();
+        PrimitiveDateTime::new(date, time)
+            .assume_offset(UtcOffset::from_hms(offset_hours, 0, 0).unwrap())
+    }
+
+    #[test]
+    fn timestamps_are_utc_to_the_millisecond() {
+        assert_eq!(timestamp(at(513_987_654, 0)), "2026-11-21T13:48:42.513Z");
+        assert_eq!(timestamp(at(0, 0)), "2026-11-21T13:48:42Z");
+        // another offset is brought to UTC
+        assert_eq!(timestamp(at(1_000_000, 2)), "2026-11-21T11:48:42.001Z");
+    }
 }
