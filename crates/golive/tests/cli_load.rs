@@ -462,3 +462,86 @@ fn live_progress_on_a_terminal_only() {
         "no progress line when not a terminal: {t:?}"
     );
 }
+
+/// `golive checklist status|export --report` judge the mapped items on a `golive check` report,
+/// load evidence included; without it only the static audit runs, and load items stay open.
+#[test]
+fn checklist_status_and_export_take_live_evidence_from_a_check_report() {
+    let base = server();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("launch.md"),
+        "# Go-live\n\n## Performance\n- [x] p95 < 200ms\n- [ ] Taux d'erreur < 1%\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("golive.toml"),
+        format!("[load]\nurl = \"{base}/\"\nconnections = 2\nrequests = 40\n"),
+    )
+    .unwrap();
+    let o = golive(&["checklist", "import", "launch.md"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let outcomes = |o: &Output| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(o)));
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["text"].as_str().unwrap().to_string(),
+                    i["outcome"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let items = |o: &Output| outcomes(o).into_iter().map(|(_, v)| v).collect::<Vec<_>>();
+
+    // the static audit alone says nothing of latency or errors
+    let o = golive(&["checklist", "status", "--format", "json"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(items(&o), ["inconclusive", "inconclusive"], "{}", text(&o));
+
+    let o = golive(&["check", ".", "--output", "json=report.json"], d);
+    assert!(o.status.code().is_some_and(|c| c <= 2), "{}", text(&o));
+    let o = golive(
+        &[
+            "checklist",
+            "status",
+            "--format",
+            "json",
+            "--report",
+            "report.json",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(items(&o), ["pass", "pass"], "{}", text(&o));
+    let o = golive(&["checklist", "status", "--report", "report.json"], d);
+    let t = text(&o);
+    assert!(t.contains("evidence: report.json (run of "), "{t}");
+    assert!(t.contains("load"), "{t}");
+    assert!(t.contains("2/2 items have evidence"), "{t}");
+    let o = golive(&["checklist", "export", "--report", "report.json"], d);
+    let t = text(&o);
+    assert!(t.contains("[x] p95 < 200ms"), "{t}");
+    assert!(t.contains("[x] Taux d'erreur < 1%"), "{t}");
+
+    // a file that is not a report is a usage error naming it
+    let o = golive(&["checklist", "status", "--report", "launch.md"], d);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains("launch.md: not a golive JSON report"),
+        "{}",
+        text(&o)
+    );
+    let o = golive(&["checklist", "export", "--report", "missing.json"], d);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains("cannot read missing.json"),
+        "{}",
+        text(&o)
+    );
+}

@@ -23,7 +23,8 @@ pub enum Sub {
     /// Parse Markdown checklists (damaged encodings repaired), map items to checks, write
     /// .golive/checklist.toml and print a summary.
     Import(ImportArgs),
-    /// Per section: automated pass/fail, manual signed/unsigned, % with evidence (runs the scan).
+    /// Per section: automated pass/fail, manual signed/unsigned, % with evidence (runs the scan,
+    /// or reads a `golive check` JSON report with --report).
     Status(StatusArgs),
     /// Sign off an item: who vouches for it, with an optional note, evidence link and expiry.
     Sign(SignArgs),
@@ -70,10 +71,22 @@ pub struct ImportArgs {
     pub dir: DirArg,
 }
 
+/// Where the evidence of automated items comes from.
+#[derive(clap::Args, Debug)]
+pub struct EvidenceArg {
+    /// Judge automated items on the findings of a JSON report (`golive check --output
+    /// json=report.json`), with everything that run collected (probe, smoke and load included),
+    /// instead of running the static audit now.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct StatusArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: StatusFormat,
+    #[command(flatten)]
+    pub evidence: EvidenceArg,
     #[command(flatten)]
     pub dir: DirArg,
 }
@@ -118,6 +131,8 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub evidence: EvidenceArg,
     #[command(flatten)]
     pub dir: DirArg,
 }
@@ -302,12 +317,49 @@ fn scan_findings(dir: &Path, config: &Config) -> Result<Vec<Finding>> {
     Ok(out.findings)
 }
 
-fn statuses(dir: &Path) -> Result<(Checklist, Vec<ItemStatus>)> {
+/// Where the findings came from, for the text status.
+enum Source {
+    /// The static audit, run now.
+    Scan,
+    /// A report: its file, time and collectors.
+    Report {
+        file: PathBuf,
+        at: String,
+        collectors: Vec<String>,
+    },
+}
+
+/// The findings of a `golive check` JSON report: the counted ones and the suppressed ones (as
+/// `golive check` itself judges the checklist on every finding, before suppression). The
+/// report's own `checklist.*` findings are left out: they are this command's output, not
+/// evidence.
+fn report_findings(path: &Path) -> Result<(Vec<Finding>, Source)> {
+    let r = super::diff::read_report(path)?;
+    let findings = r
+        .findings
+        .into_iter()
+        .chain(r.suppressed)
+        .filter(|f| !f.check.starts_with("checklist."))
+        .collect();
+    Ok((
+        findings,
+        Source::Report {
+            file: path.to_path_buf(),
+            at: r.generated_at,
+            collectors: r.collectors,
+        },
+    ))
+}
+
+fn statuses(dir: &Path, evidence: &EvidenceArg) -> Result<(Checklist, Vec<ItemStatus>, Source)> {
     let config = project(dir)?;
     let p = paths(dir, &config);
     let cl = load_checklist(&p)?;
     let signoffs = SignOffs::load(&p.signoffs).map_err(cl_err)?;
-    let findings = scan_findings(dir, &config)?;
+    let (findings, source) = match &evidence.report {
+        Some(path) => report_findings(path)?,
+        None => (scan_findings(dir, &config)?, Source::Scan),
+    };
     let st = evaluate::evaluate(
         &cl,
         &signoffs,
@@ -315,7 +367,7 @@ fn statuses(dir: &Path) -> Result<(Checklist, Vec<ItemStatus>)> {
         Catalog::builtin(),
         OffsetDateTime::now_utc(),
     );
-    Ok((cl, st))
+    Ok((cl, st, source))
 }
 
 /// `writeln!` into a String (cannot fail).
@@ -340,7 +392,7 @@ fn pct(s: &SectionSummary) -> String {
 
 fn status(a: StatusArgs) -> Result<u8> {
     let mut o = String::new();
-    let (cl, st) = statuses(&a.dir.dir)?;
+    let (cl, st, source) = statuses(&a.dir.dir, &a.evidence)?;
     let sums = evaluate::summarize(&cl, &st);
     match a.format {
         StatusFormat::Json => {
@@ -386,6 +438,22 @@ fn status(a: StatusArgs) -> Result<u8> {
             }
         }
         StatusFormat::Text => {
+            match &source {
+                Source::Scan => outln!(
+                    o,
+                    "evidence: the static audit, run now (probe, smoke and load evidence: `golive check`, or --report FILE)"
+                ),
+                Source::Report {
+                    file,
+                    at,
+                    collectors,
+                } => outln!(
+                    o,
+                    "evidence: {} (run of {at}: {})",
+                    file.display(),
+                    collectors.join(", ")
+                ),
+            }
             let mut file = "";
             for s in &sums {
                 if s.file != file {
@@ -489,7 +557,7 @@ fn unsign(a: UnsignArgs) -> Result<u8> {
 }
 
 fn export(a: ExportArgs) -> Result<u8> {
-    let (cl, st) = statuses(&a.dir.dir)?;
+    let (cl, st, _) = statuses(&a.dir.dir, &a.evidence)?;
     let text = match a.format {
         ExportFormat::Markdown => golive_checklist::export::markdown(&cl, &st),
         ExportFormat::Json => {

@@ -25,7 +25,8 @@ pub struct Args {
     pub verbose: bool,
 }
 
-fn read(path: &Path) -> Result<Report> {
+/// Reads a JSON report written by golive (`--format json`), checking its schema.
+pub(crate) fn read_report(path: &Path) -> Result<Report> {
     let text = std::fs::read(path).map_err(|e| {
         crate::usage(format!(
             "cannot read {}: {e} (give the path of a JSON report written by `golive audit --format json`)",
@@ -51,8 +52,8 @@ pub fn run(args: Args) -> Result<u8> {
             args.format
         )));
     }
-    let before = read(&args.before)?;
-    let after = read(&args.after)?;
+    let before = read_report(&args.before)?;
+    let after = read_report(&args.after)?;
     let d = diff(&before, &after);
     let opts: RenderOptions = crate::output::terminal_options(args.no_color, args.verbose);
     let text = golive_report::render_diff(&d, args.format, &opts)?;
