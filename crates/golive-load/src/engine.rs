@@ -284,27 +284,30 @@ async fn spin_while_busy(shared: Arc<Shared>) {
     };
     let mut governor = Governor::default();
     let mut last = 0;
-    let mut window = (Instant::now(), sched.nanos());
+    // (start, run-queue wait at the start) of the current window of spinning
+    let mut window: Option<(Instant, u64)> = None;
     while !shared.stop.load(Ordering::Relaxed) {
+        let (started, waited_before) =
+            *window.get_or_insert_with(|| (Instant::now(), sched.nanos()));
         for _ in 0..64 {
             tokio::task::yield_now().await;
         }
         let now = shared.completed.load(Ordering::Relaxed);
         if now == last {
             tokio::time::sleep(Duration::from_millis(1)).await;
-            // the window measures spinning only: an idle pause starts a new one
-            window = (Instant::now(), sched.nanos());
+            // the window measures spinning only: an idle pause ends it
+            window = None;
             continue;
         }
         last = now;
-        let wall = window.0.elapsed();
+        let wall = started.elapsed();
         if wall < Governor::WINDOW {
             continue;
         }
-        if let Some(pause) = governor.after(wall, sched.nanos().checked_sub(window.1)) {
+        if let Some(pause) = governor.after(wall, sched.nanos().checked_sub(waited_before)) {
             tokio::time::sleep(pause).await;
         }
-        window = (Instant::now(), sched.nanos());
+        window = None;
     }
 }
 
