@@ -17,7 +17,7 @@
 #   quota for every tool; CAP=0 skips this measurement. Needs root (cgroup v1 cpu controller, or
 #   cgroup v2 with the cpu controller available); without it, only the full-core figures.
 #
-#   benches/load.sh                 # defaults: CONNS=50 DURATION=10 ROUNDS=3 CORE=0 CAP=50
+#   benches/load.sh                 # defaults: CONNS=50 DURATION=10 ROUNDS=5 CORE=0 CAP=50
 #   CONNS=100 DURATION=20 benches/load.sh
 #   SKIP_RSS=1 benches/load.sh      # ratios only (no 10-million-request run; BIG_N sets its size)
 #
@@ -26,7 +26,7 @@ set -euo pipefail
 
 CONNS=${CONNS:-50}
 DURATION=${DURATION:-10}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 CAP=${CAP:-50}
 CORE=${CORE:-0}
 PORT=${PORT:-18980}
