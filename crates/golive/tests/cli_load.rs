@@ -529,6 +529,32 @@ fn checklist_status_and_export_take_live_evidence_from_a_check_report() {
     assert!(t.contains("[x] p95 < 200ms"), "{t}");
     assert!(t.contains("[x] Taux d'erreur < 1%"), "{t}");
 
+    assert!(!text(&o).contains("warning"), "{}", text(&o));
+    // a report on another project is used, with a warning naming both
+    let other = tempfile::tempdir().unwrap();
+    std::fs::create_dir(other.path().join("billing-api")).unwrap();
+    let o = golive(
+        &["audit", "billing-api", "--output", "json=other.json"],
+        other.path(),
+    );
+    assert!(o.status.code().is_some_and(|c| c <= 2), "{}", text(&o));
+    let other_report = other.path().join("other.json");
+    let o = golive(
+        &[
+            "checklist",
+            "status",
+            "--report",
+            other_report.to_str().unwrap(),
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("is a report on `billing-api`, and this project is `"),
+        "{}",
+        text(&o)
+    );
+
     // a file that is not a report is a usage error naming it
     let o = golive(&["checklist", "status", "--report", "launch.md"], d);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));

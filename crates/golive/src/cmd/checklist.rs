@@ -333,8 +333,16 @@ enum Source {
 /// `golive check` itself judges the checklist on every finding, before suppression). The
 /// report's own `checklist.*` findings are left out: they are this command's output, not
 /// evidence.
-fn report_findings(path: &Path) -> Result<(Vec<Finding>, Source)> {
+fn report_findings(path: &Path, dir: &Path) -> Result<(Vec<Finding>, Source)> {
     let r = super::diff::read_report(path)?;
+    let project = golive_scan::project_name(dir);
+    if r.target.name != project {
+        eprintln!(
+            "golive: warning: {} is a report on `{}`, and this project is `{project}`: its findings are used as they are",
+            path.display(),
+            r.target.name
+        );
+    }
     let findings = r
         .findings
         .into_iter()
@@ -357,7 +365,7 @@ fn statuses(dir: &Path, evidence: &EvidenceArg) -> Result<(Checklist, Vec<ItemSt
     let cl = load_checklist(&p)?;
     let signoffs = SignOffs::load(&p.signoffs).map_err(cl_err)?;
     let (findings, source) = match &evidence.report {
-        Some(path) => report_findings(path)?,
+        Some(path) => report_findings(path, dir)?,
         None => (scan_findings(dir, &config)?, Source::Scan),
     };
     let st = evaluate::evaluate(
