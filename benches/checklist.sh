@@ -7,7 +7,7 @@
 #   GOLIVE=path/to/golive bash benches/checklist.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SAMPLES="${SAMPLES:-../shared/checklists}"
+SAMPLES="${SAMPLES:-fixtures/checklists}"
 SIZE_MB="${SIZE_MB:-10}"
 if [ -z "${GOLIVE:-}" ]; then
   cargo build --release -p golive --quiet

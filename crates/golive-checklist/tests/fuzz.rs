@@ -124,7 +124,7 @@ fn mutate(src: &[u8], rng: &mut Rng) -> Vec<u8> {
 fn mutated_samples_never_panic() {
     let dir = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/checklists/"
+        "/../../fixtures/checklists/"
     ));
     let mapper = Mapper::builtin().unwrap();
     let catalog = Catalog::builtin();
@@ -202,7 +202,7 @@ fn a_big_checklist_imports() {
     // About 2 MB here (the 10 MB timing is measured by benches/checklist.sh, not asserted).
     let dir = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/checklists/"
+        "/../../fixtures/checklists/"
     ));
     let one = std::fs::read(dir.join("000_c4e17f35aa7585ef.txt")).unwrap();
     let mut big = Vec::new();

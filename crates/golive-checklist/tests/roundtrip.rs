@@ -11,7 +11,7 @@ use time::macros::datetime;
 fn sample(name: &str) -> Vec<u8> {
     let p = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/checklists/"
+        "/../../fixtures/checklists/"
     ))
     .join(name);
     std::fs::read(p).unwrap()

@@ -1,4 +1,4 @@
-//! The three sample checklists of `../shared/checklists/`, read as they are (damage included).
+//! The three sample checklists of `fixtures/checklists/`, read as they are (damage included).
 
 use golive_checklist::mapping::Mapper;
 use golive_checklist::parse::{ItemKind, ItemState};
@@ -10,7 +10,7 @@ use std::path::PathBuf;
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/checklists/"
+        "/../../fixtures/checklists/"
     ))
     .join(name)
 }

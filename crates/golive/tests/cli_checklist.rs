@@ -1,6 +1,6 @@
 //! End-to-end: `golive checklist import|status|sign|unsign|export` and the checklist inside
 //! `golive check`, run with the built binary in temporary project directories, on the real
-//! sample checklists of `../shared/checklists/`.
+//! sample checklists of `fixtures/checklists/`.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ fn golive(dir: &Path) -> Command {
 fn sample(name: &str) -> String {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/checklists/"
+        "/../../fixtures/checklists/"
     ))
     .join(name)
     .to_string_lossy()
