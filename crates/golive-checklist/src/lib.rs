@@ -165,6 +165,40 @@ impl Checklist {
         self.items.iter().find(|i| i.id == id)
     }
 
+    /// The item an id designates, as git resolves short hashes: the exact id, else the one item
+    /// whose id starts with it. Two or more items sharing the prefix is an error that lists them;
+    /// no match is [`Checklist::unknown`] with suggestions.
+    pub fn resolve(&self, id: &str) -> Result<&Item, ChecklistError> {
+        if let Some(i) = self.item(id) {
+            return Ok(i);
+        }
+        let bare = id.strip_prefix("checklist.").unwrap_or(id).trim();
+        if bare.is_empty() {
+            return Err(self.unknown(id));
+        }
+        let matching: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|i| i.id.starts_with(bare))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok(one),
+            [] => Err(self.unknown(id)),
+            many => {
+                let mut ids: Vec<String> =
+                    many.iter().take(8).map(|i| format!("`{}`", i.id)).collect();
+                if many.len() > 8 {
+                    ids.push(format!("… {} more", many.len() - 8));
+                }
+                Err(ChecklistError::Usage(format!(
+                    "item id `{bare}` is ambiguous: {} items start with it ({}); give more of the id",
+                    many.len(),
+                    ids.join(", ")
+                )))
+            }
+        }
+    }
+
     /// The closest ids to a mistyped one (edit distance on the id and on its text slug).
     pub fn suggest(&self, id: &str) -> Vec<String> {
         let id = id.strip_prefix("checklist.").unwrap_or(id);

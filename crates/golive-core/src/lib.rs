@@ -18,6 +18,7 @@
 //! assert_eq!(report.score, Some(100.0));
 //! ```
 
+pub mod baseline;
 pub mod catalog;
 pub mod config;
 pub mod diff;

@@ -122,6 +122,7 @@ pub struct ReportBuilder {
     skipped: Vec<Skipped>,
     notices: Vec<String>,
     now: Option<OffsetDateTime>,
+    baseline: Option<(crate::baseline::Baseline, String)>,
 }
 
 impl ReportBuilder {
@@ -158,6 +159,16 @@ impl ReportBuilder {
     }
     pub fn stacks(&mut self, stacks: Vec<Stack>) -> &mut Self {
         self.target.stacks = stacks;
+        self
+    }
+    /// Accepts the failing places a baseline holds (`origin` names its file in the report):
+    /// they are listed as suppressed with the source `baseline`, and only new places count.
+    pub fn baseline(
+        &mut self,
+        b: crate::baseline::Baseline,
+        origin: impl Into<String>,
+    ) -> &mut Self {
+        self.baseline = Some((b, origin.into()));
         self
     }
     /// Fixes "now" (for expiry decisions and the timestamp); defaults to the current time.
@@ -243,6 +254,24 @@ impl ReportBuilder {
             } else {
                 findings.push(f);
             }
+        }
+        if let Some((b, origin)) = &self.baseline {
+            let (kept, applied) = crate::baseline::apply(b, origin, findings, &mut suppressed);
+            findings = kept;
+            notices.push(format!(
+                "baseline {origin}: {} place(s) accepted, {} new{}",
+                applied.accepted,
+                applied.new,
+                if applied.gone > 0 {
+                    format!(
+                        ", {} entr{} no longer found (fixed or changed: `golive baseline write` refreshes it)",
+                        applied.gone,
+                        if applied.gone == 1 { "y" } else { "ies" }
+                    )
+                } else {
+                    String::new()
+                }
+            ));
         }
         findings.sort_by(|a, b| {
             b.severity

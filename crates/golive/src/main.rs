@@ -40,7 +40,7 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     about = "Is this service ready for production? Evidence, score and a GO / ATTENTION / NO-GO verdict.",
     after_help = "Exit codes: 0 GO (or success), 1 ATTENTION with --fail-on attention, 2 NO-GO, 3 bad usage or config, 4 internal error."
 )]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +49,9 @@ struct Cli {
 enum Command {
     /// Static audit of a repository.
     Audit(cmd::audit::Args),
+    /// Accept today's findings (`baseline write`) so that `--baseline FILE` fails only on new ones.
+    #[command(subcommand_required = true)]
+    Baseline(cmd::baseline::Args),
     /// Run every collector golive.toml configures (scan, and probe/smoke/load/checklist when set).
     Check(cmd::check::Args),
     /// Import Markdown checklists, map items to checks, sign off manual items, export with evidence.
@@ -56,12 +59,16 @@ enum Command {
     Checklist(cmd::checklist::Args),
     /// List the check catalog.
     Checks(cmd::checks::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(cmd::completions::Args),
     /// Compare two JSON reports: scores with deltas, fixed / new / still failing findings.
     Diff(cmd::diff::Args),
     /// Print the scoring formula and the policy in force, or one check in full.
     Explain(cmd::explain::Args),
     /// Write a commented golive.toml for the detected stack.
     Init(cmd::init::Args),
+    /// Print the man page (roff), or write one page per subcommand with `--out-dir`.
+    Man(cmd::completions::ManArgs),
     /// Load test a URL: percentiles, error rate, throughput, thresholds (`golive load merge` combines runs).
     Load(cmd::load::Args),
     /// Audit a running service over HTTP and TLS: health, HTTPS, TLS, security headers (Observatory grade), CORS, auth, errors, exposure, latency.
@@ -92,12 +99,15 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Audit(a) => cmd::audit::run(a),
+        Command::Baseline(a) => cmd::baseline::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Checklist(a) => cmd::checklist::run(a),
         Command::Checks(a) => cmd::checks::run(a),
+        Command::Completions(a) => cmd::completions::run(a),
         Command::Diff(a) => cmd::diff::run(a),
         Command::Explain(a) => cmd::explain::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Man(a) => cmd::completions::man(a),
         Command::Load(a) => cmd::load::run(a),
         Command::Probe(a) => cmd::probe::run(a),
         Command::Smoke(a) => cmd::smoke::run(a),

@@ -4,41 +4,51 @@
 
 use crate::output::OutputArgs;
 use anyhow::Result;
-use golive_core::{Catalog, ReportBuilder};
-use std::path::PathBuf;
+use golive_core::{Catalog, Config, ReportBuilder};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Project directory (where golive.toml lives).
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// Project directory (default: the project root found from the current directory: the
+    /// nearest golive.toml, else the git root).
+    pub path: Option<PathBuf>,
     /// golive.toml to use (default: PATH/golive.toml when present).
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Probe the URL of `[probe.environments.NAME]` instead of `[probe] url`.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// Accept the findings a baseline file holds (`golive baseline write`): they are listed as
+    /// accepted, and only new ones count.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    if !args.path.is_dir() {
-        return Err(crate::usage(format!(
-            "{}: no such directory (give the project directory)",
-            args.path.display()
-        )));
-    }
-    let mut config = super::load_config(&args.path, args.config.as_ref())?;
+    let path = super::project_root(args.path.as_deref())?;
+    let mut config = super::load_config(&path, args.config.as_ref())?;
     args.out.apply_policy(&mut config);
+    let mut builder = collect(&path, &config, args.env.as_deref())?;
+    if let Some(b) = &args.baseline {
+        super::baseline::attach(&mut builder, b)?;
+    }
+    let report = builder.build(Catalog::builtin(), &config);
+    args.out.emit(&report, &config)
+}
+
+/// Runs every collector golive.toml configures on the project at `path` (shared with
+/// `golive baseline write`).
+pub fn collect(path: &Path, config: &Config, env: Option<&str>) -> Result<ReportBuilder> {
     let probe = match &config.probe {
-        Some(pc) if pc.url.is_some() || args.env.is_some() => Some(super::probe::options(
-            &config,
-            args.env.as_deref(),
+        Some(pc) if pc.url.is_some() || env.is_some() => Some(super::probe::options(
+            config,
+            env,
             None,
             &super::probe::ProbeFlags::default(),
         )?),
-        _ => match &args.env {
+        _ => match env {
             Some(e) => {
                 return Err(crate::usage(format!(
                     "--env {e}: golive.toml has no [probe] section (add [probe.environments.{e}] url = \"…\")"
@@ -47,12 +57,12 @@ pub fn run(args: Args) -> Result<u8> {
             None => None,
         },
     };
-    let mut target = super::repo_target(&args.path);
+    let mut target = super::repo_target(path);
     target.url = probe.as_ref().map(|o| o.url.to_string());
     let mut builder = ReportBuilder::new(target);
 
     // 1. Static audit: always.
-    super::run_scan(&args.path, &config, &mut builder)?;
+    super::run_scan(path, config, &mut builder)?;
 
     // The live probe, when [probe] names a URL (or --env picks one of its environments).
     if let Some(opts) = &probe {
@@ -61,15 +71,13 @@ pub fn run(args: Args) -> Result<u8> {
 
     // Smoke tests, then the load test, when golive.toml configures them.
     if let Some(sc) = &config.smoke {
-        super::smoke::run_configured(&args.path, sc, &mut builder)?;
+        super::smoke::run_configured(path, sc, &mut builder)?;
     }
     if let Some(lc) = config.load.clone() {
-        super::load::run_configured(&args.path, &lc, &config, &mut builder)?;
+        super::load::run_configured(path, &lc, config, &mut builder)?;
     }
 
     // Imported checklist, last: its mapped items link to the findings of the collectors above.
-    super::checklist::add_to_report(&args.path, &config, &mut builder)?;
-
-    let report = builder.build(Catalog::builtin(), &config);
-    args.out.emit(&report, &config)
+    super::checklist::add_to_report(path, config, &mut builder)?;
+    Ok(builder)
 }

@@ -93,7 +93,8 @@ pub struct StatusArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct SignArgs {
-    /// The item id (`golive checklist status` lists them; `checklist.` prefix optional).
+    /// The item id (`golive checklist status` lists them; `checklist.` prefix optional; any
+    /// unique prefix of an id will do, as with git's short hashes).
     #[arg(value_name = "ITEM-ID")]
     pub id: String,
     /// Who signs off.
@@ -510,7 +511,7 @@ fn sign(a: SignArgs) -> Result<u8> {
     let config = project(&a.dir.dir)?;
     let p = paths(&a.dir.dir, &config);
     let cl = load_checklist(&p)?;
-    let item = cl.item(&a.id).ok_or_else(|| cl_err(cl.unknown(&a.id)))?;
+    let item = cl.resolve(&a.id).map_err(cl_err)?;
     let now = OffsetDateTime::now_utc();
     let expires = match &a.expires {
         Some(s) => Some(signoff::expiry_from(s, now).map_err(cl_err)?),
@@ -550,7 +551,7 @@ fn unsign(a: UnsignArgs) -> Result<u8> {
     let config = project(&a.dir.dir)?;
     let p = paths(&a.dir.dir, &config);
     let cl = load_checklist(&p)?;
-    let item = cl.item(&a.id).ok_or_else(|| cl_err(cl.unknown(&a.id)))?;
+    let item = cl.resolve(&a.id).map_err(cl_err)?;
     let mut s = SignOffs::load(&p.signoffs).map_err(cl_err)?;
     s.unsign(&item.id, &a.by, &a.reason, OffsetDateTime::now_utc())
         .map_err(cl_err)?;

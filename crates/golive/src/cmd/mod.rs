@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod baseline;
 pub mod check;
 pub mod checklist;
 pub mod checks;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod init;
@@ -48,4 +50,68 @@ pub fn repo_target(root: &Path) -> Target {
         path: Some(root.display().to_string()),
         ..Default::default()
     }
+}
+
+/// The project a command works on. An explicit path must be a directory. Without one, golive
+/// looks upward from the current directory as cargo and git do: the nearest folder holding a
+/// `golive.toml`, else the root of the git work tree, else the current directory; it never
+/// climbs above the git root. When the root is not the current directory it says which it chose
+/// (on stderr, so machine formats on stdout stay clean) and returns it as a relative path
+/// (`../..`) so that reports keep repository-relative paths.
+pub fn project_root(given: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = given {
+        if p.is_file() {
+            return Err(usage(format!(
+                "{}: is a file; give the project's directory (the folder that holds its code and golive.toml)",
+                p.display()
+            )));
+        }
+        if !p.is_dir() {
+            return Err(usage(format!(
+                "{}: no such directory (give the project's directory)",
+                p.display()
+            )));
+        }
+        return Ok(p.to_path_buf());
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| usage(format!("cannot read the current directory: {e}")))?;
+    let (root, why) = match discover_root(&cwd) {
+        Some(found) => found,
+        None => return Ok(PathBuf::from(".")),
+    };
+    if root == cwd {
+        return Ok(PathBuf::from("."));
+    }
+    let up = cwd
+        .strip_prefix(&root)
+        .map(|rest| rest.components().count())
+        .unwrap_or(0);
+    let rel: PathBuf = if up == 0 {
+        root.clone()
+    } else {
+        std::iter::repeat_n("..", up).collect()
+    };
+    eprintln!(
+        "golive: project root {} ({why}; pass a path to choose another)",
+        root.display()
+    );
+    Ok(rel)
+}
+
+/// The nearest ancestor of `start` (itself included) with a golive.toml, not above the git
+/// work tree's root; else that root. `None` when neither exists.
+pub fn discover_root(start: &Path) -> Option<(PathBuf, &'static str)> {
+    let mut git_root = None;
+    for dir in start.ancestors() {
+        if dir.join("golive.toml").is_file() {
+            return Some((dir.to_path_buf(), "nearest golive.toml"));
+        }
+        // `.git` is a directory in a clone and a file in a worktree or submodule.
+        if dir.join(".git").exists() {
+            git_root = Some(dir.to_path_buf());
+            break;
+        }
+    }
+    git_root.map(|r| (r, "root of the git work tree"))
 }
