@@ -81,6 +81,30 @@ pub fn strip_userinfo(url: &str) -> String {
     }
 }
 
+/// [`strip_userinfo`] for every URL inside a free text (a message).
+pub fn strip_userinfo_in_text(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        out.push_str(&rest[..i + 3]);
+        let after = &rest[i + 3..];
+        let end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '`' | '"' | '\'' | '<' | '>' | ')') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(at) => out.push_str(&authority[at + 1..]),
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The values golive sent (header values, tokens, URL credentials, captured values): every
 /// occurrence in a finding is replaced by its mask, whatever the server did with it (an echo
 /// server returns them in its body).
@@ -167,6 +191,7 @@ impl Redactor {
     /// field), URL credentials in evidence URLs, and [`mask_text`] over response bodies and
     /// notes.
     pub fn finding(&self, f: &mut Finding) {
+        f.message = strip_userinfo_in_text(&f.message);
         self.clean(&mut f.message);
         for e in &mut f.evidence {
             match e {
@@ -222,7 +247,7 @@ impl Redactor {
                     }
                 }
                 Evidence::Note { text } => {
-                    *text = mask_text(&self.redact(text));
+                    *text = mask_text(&self.redact(&strip_userinfo_in_text(text)));
                 }
             }
         }
@@ -268,6 +293,10 @@ mod tests {
         );
         assert_eq!(strip_userinfo("http://h/x@y"), "http://h/x@y");
         assert_eq!(strip_userinfo("not a url"), "not a url");
+        assert_eq!(
+            strip_userinfo_in_text("GET http://u:p@h:1/x failed; see `https://a:b@c`"),
+            "GET http://h:1/x failed; see `https://c`"
+        );
     }
 
     #[test]
