@@ -469,8 +469,11 @@ fn env_values(s: &str) -> Vec<String> {
 }
 
 fn add_url_credentials(r: &mut golive_core::secrets::Redactor, u: &url::Url) {
-    for c in [u.username(), u.password().unwrap_or("")] {
-        r.add(c);
+    if let Some(p) = u.password() {
+        r.add(p);
+        if let Ok(d) = percent_encoding::percent_decode_str(p).decode_utf8() {
+            r.add(&d);
+        }
     }
 }
 

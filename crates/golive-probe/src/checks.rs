@@ -426,8 +426,26 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
             .with_evidence(ex.evidence(&["content-type"], true)),
         );
     }
+    let no_answer: Vec<String> = results
+        .iter()
+        .filter_map(|(i, _, r)| r.as_ref().err().map(|e| format!("{}: {e}", paths[*i])))
+        .collect();
     if healthy.is_empty() && slow.is_empty() {
-        if not_ready.is_empty() {
+        if not_ready.is_empty() && no_answer.len() == results.len() && !results.is_empty() {
+            // Not one answer: whether a health endpoint exists is unknown, not absent.
+            out.push(
+                ctx.finding(
+                    "probe.health",
+                    Outcome::Inconclusive,
+                    format!(
+                        "none of the {} health paths answered: cannot tell whether a health endpoint exists ({})",
+                        results.len(),
+                        no_answer.first().cloned().unwrap_or_default()
+                    ),
+                )
+                .with_evidence(note(format!("no answer: {}", no_answer.join("; ")))),
+            );
+        } else if not_ready.is_empty() {
             out.push(
                 ctx.finding(
                     "probe.health",
@@ -435,8 +453,13 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
                     "no health endpoint answers 200 with a JSON or text status",
                 )
                 .with_evidence(note(format!(
-                    "tried {} (add yours with --health PATH)",
-                    paths.join(", ")
+                    "tried {} (add yours with --health PATH){}",
+                    paths.join(", "),
+                    if no_answer.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; no answer: {}", no_answer.join("; "))
+                    }
                 ))),
             );
         } else {
@@ -501,6 +524,18 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
                 ),
             )
             .with_evidence(ex.evidence(&["content-type"], true)),
+        );
+    } else if no_answer.len() == results.len() && !results.is_empty() {
+        out.push(
+            ctx.finding(
+                "probe.readiness",
+                Outcome::Inconclusive,
+                format!(
+                    "none of the {} health and readiness paths answered: cannot tell whether a readiness endpoint exists",
+                    results.len()
+                ),
+            )
+            .with_evidence(note(format!("no answer: {}", no_answer.join("; ")))),
         );
     } else {
         out.push(

@@ -102,8 +102,8 @@ pub struct ProbeOptions {
     /// Hosts a redirect may lead to besides the URL's own host (`--follow-redirects-to`). A
     /// redirect to any other host, or from https to http, is reported, never followed.
     pub follow_redirects_to: Vec<String>,
-    /// The user name and password the URL was given with (`http://user:pass@host/`): removed
-    /// from `url`, kept only to mask them wherever they would show.
+    /// The password the URL was given with (`http://user:pass@host/`, as written and decoded):
+    /// removed from `url` with the user name, kept only to mask it wherever it would show.
     pub url_credentials: Vec<String>,
     /// Per-request deadline (connect + TLS + answer).
     pub timeout: Duration,
@@ -255,8 +255,10 @@ pub fn parse_url_with_credentials(s: &str) -> Result<(Url, Vec<String>), ProbeEr
         });
     }
     let mut credentials = Vec::new();
-    for c in [u.username().to_string(), u.password().unwrap_or("").to_string()] {
-        if !c.is_empty() {
+    // The password only: a user name is not a secret, and masking it everywhere would mangle
+    // paths (`/admin`) that happen to contain it.
+    if let Some(c) = u.password().map(str::to_string) {
+        {
             if let Ok(d) = percent_encoding::percent_decode_str(&c).decode_utf8() {
                 credentials.push(d.into_owned());
             }

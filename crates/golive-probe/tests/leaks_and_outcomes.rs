@@ -82,9 +82,10 @@ async fn values_golive_sent_are_masked_when_a_server_echoes_them() {
         },
     )
     .await;
-    // The echo reached the findings (the excerpt is there, masked).
+    // The echo reached the findings (the excerpt is there, masked); the URL's user name is not
+    // a secret and paths that contain it stay readable.
     assert!(
-        everything(&out).contains("you sent"),
+        everything(&out).contains("you sent") && everything(&out).contains("/admin answers"),
         "{}",
         dump(&out.findings)
     );
@@ -272,6 +273,7 @@ async fn error_probes_that_all_time_out_are_inconclusive_not_a_pass() {
         let p = req.uri().path().to_string();
         let hang = p.starts_with("/golive-probe")
             || req.method() == axum::http::Method::POST
+            || golive_probe::checks::HEALTH_PATHS.contains(&p.as_str())
             || [
                 "/.env",
                 "/.git/config",
@@ -305,6 +307,13 @@ async fn error_probes_that_all_time_out_are_inconclusive_not_a_pass() {
         "{}",
         eh[0].message
     );
+    // Health paths that never answer are not "no health endpoint": nothing was seen.
+    for id in ["probe.health", "probe.readiness"] {
+        let f = of(&out.findings, id);
+        assert_eq!(f.len(), 1, "{}", dump(&out.findings));
+        assert_eq!(f[0].outcome, Outcome::Inconclusive, "{id}: {}", f[0].message);
+        assert!(f[0].message.contains("cannot tell"), "{}", f[0].message);
+    }
     let ex = of(&out.findings, "probe.exposed-files");
     assert_eq!(ex[0].outcome, Outcome::Inconclusive, "{}", ex[0].message);
     assert!(
