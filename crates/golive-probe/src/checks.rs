@@ -1448,7 +1448,11 @@ async fn errors(ctx: &Arc<Ctx>, page: &Exchange) -> Vec<Finding> {
     .map(|(m, u, r)| match r {
         Ok(ex) => format!("{m} {} → {}", u.path(), ex.status),
         Err(FetchError::Timeout { after, .. }) => {
-            format!("{m} {} → no answer within {} ms", u.path(), after.as_millis())
+            format!(
+                "{m} {} → no answer within {} ms",
+                u.path(),
+                after.as_millis()
+            )
         }
         Err(e) => format!("{m} {} → no answer ({e})", u.path()),
     })

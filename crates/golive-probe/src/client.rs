@@ -467,10 +467,11 @@ pub fn may_follow(from: &Url, to: &Url, allowed: &[String]) -> bool {
     if !matches!(to.scheme(), "http" | "https") {
         return false;
     }
-    if allowed
-        .iter()
-        .any(|a| a.trim().trim_matches(['[', ']']).eq_ignore_ascii_case(&to_host))
-    {
+    if allowed.iter().any(|a| {
+        a.trim()
+            .trim_matches(['[', ']'])
+            .eq_ignore_ascii_case(&to_host)
+    }) {
         return true;
     }
     host(from) == to_host && !(from.scheme() == "https" && to.scheme() == "http")

@@ -270,7 +270,6 @@ pub fn parse_url_with_credentials(s: &str) -> Result<(Url, Vec<String>), ProbeEr
     Ok((u, credentials))
 }
 
-
 /// `"Name: value"` → (name, value).
 pub fn parse_header(s: &str) -> Result<(String, String), ProbeError> {
     let (n, v) = s

@@ -46,7 +46,10 @@ fn everything(out: &ProbeOutput) -> String {
 fn assert_no_secret(out: &ProbeOutput, secrets: &[&str]) {
     let all = everything(out);
     for s in secrets {
-        assert!(!all.contains(s), "`{s}` shows in the probe's findings:\n{all}");
+        assert!(
+            !all.contains(s),
+            "`{s}` shows in the probe's findings:\n{all}"
+        );
     }
 }
 
@@ -70,17 +73,14 @@ fn echo_app() -> Router {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn values_golive_sent_are_masked_when_a_server_echoes_them() {
     let addr = serve(echo_app()).await;
-    let out = probe(
-        &format!("http://admin:{URL_PASSWORD}@{addr}/"),
-        |o| {
-            o.headers.push(("Authorization".into(), AUTH.into()));
-            o.headers.push(("X-Api-Key".into(), API_KEY.into()));
-            o.headers
-                .push(("Cookie".into(), format!("sid={COOKIE_VALUE}")));
-            o.token = Some(TOKEN.into());
-            o.protected = vec!["/admin".into()];
-        },
-    )
+    let out = probe(&format!("http://admin:{URL_PASSWORD}@{addr}/"), |o| {
+        o.headers.push(("Authorization".into(), AUTH.into()));
+        o.headers.push(("X-Api-Key".into(), API_KEY.into()));
+        o.headers
+            .push(("Cookie".into(), format!("sid={COOKIE_VALUE}")));
+        o.token = Some(TOKEN.into());
+        o.protected = vec!["/admin".into()];
+    })
     .await;
     // The echo reached the findings (the excerpt is there, masked); the URL's user name is not
     // a secret and paths that contain it stay readable.
@@ -167,7 +167,10 @@ fn redirect_to(target: String) -> Router {
         async move {
             Response::builder()
                 .status(StatusCode::FOUND)
-                .header(header::LOCATION, HeaderValue::from_str(&t).expect("location"))
+                .header(
+                    header::LOCATION,
+                    HeaderValue::from_str(&t).expect("location"),
+                )
                 .body(Body::empty())
                 .expect("response")
         }
@@ -206,11 +209,7 @@ async fn a_redirect_to_another_host_is_reported_not_followed() {
         o.follow_redirects_to = vec!["127.0.0.2".into()];
     })
     .await;
-    assert!(
-        hits.load(Ordering::SeqCst) > 0,
-        "{}",
-        dump(&out.findings)
-    );
+    assert!(hits.load(Ordering::SeqCst) > 0, "{}", dump(&out.findings));
     assert!(out.url.contains("127.0.0.2"), "{}", out.url);
 }
 
@@ -218,10 +217,26 @@ async fn a_redirect_to_another_host_is_reported_not_followed() {
 fn redirect_policy() {
     use golive_probe::client::may_follow;
     let u = |s: &str| url::Url::parse(s).expect("url");
-    assert!(may_follow(&u("http://a.test/"), &u("https://a.test/x"), &[]));
-    assert!(may_follow(&u("http://a.test/"), &u("http://a.test:8080/"), &[]));
-    assert!(!may_follow(&u("https://a.test/"), &u("http://a.test/"), &[]));
-    assert!(!may_follow(&u("http://a.test/"), &u("https://b.test/"), &[]));
+    assert!(may_follow(
+        &u("http://a.test/"),
+        &u("https://a.test/x"),
+        &[]
+    ));
+    assert!(may_follow(
+        &u("http://a.test/"),
+        &u("http://a.test:8080/"),
+        &[]
+    ));
+    assert!(!may_follow(
+        &u("https://a.test/"),
+        &u("http://a.test/"),
+        &[]
+    ));
+    assert!(!may_follow(
+        &u("http://a.test/"),
+        &u("https://b.test/"),
+        &[]
+    ));
     assert!(may_follow(
         &u("http://a.test/"),
         &u("https://B.test/"),
@@ -311,7 +326,12 @@ async fn error_probes_that_all_time_out_are_inconclusive_not_a_pass() {
     for id in ["probe.health", "probe.readiness"] {
         let f = of(&out.findings, id);
         assert_eq!(f.len(), 1, "{}", dump(&out.findings));
-        assert_eq!(f[0].outcome, Outcome::Inconclusive, "{id}: {}", f[0].message);
+        assert_eq!(
+            f[0].outcome,
+            Outcome::Inconclusive,
+            "{id}: {}",
+            f[0].message
+        );
         assert!(f[0].message.contains("cannot tell"), "{}", f[0].message);
     }
     let ex = of(&out.findings, "probe.exposed-files");

@@ -254,7 +254,12 @@ headers = ["{auth}", "{key}"]
 
     // The outputs are real: the echo, the failing smoke step and the load figures are in them.
     let all: String = written.iter().map(|(_, t)| t.as_str()).collect();
-    for expected in ["probe.exposed-files", "smoke.token-flow", "load.", "you asked for"] {
+    for expected in [
+        "probe.exposed-files",
+        "smoke.token-flow",
+        "load.",
+        "you asked for",
+    ] {
         assert!(all.contains(expected), "no `{expected}` in any output");
     }
     let mut hits = Vec::new();

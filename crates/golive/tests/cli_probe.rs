@@ -395,10 +395,22 @@ fn off_host_redirects_need_the_host_named() {
         async move { (StatusCode::FOUND, [(header::LOCATION, t)]).into_response() }
     }));
     let url = format!("http://{}/", redirecting.addr);
-    let base = ["probe", url.as_str(), "--latency-samples", "1", "--format", "json"];
+    let base = [
+        "probe",
+        url.as_str(),
+        "--latency-samples",
+        "1",
+        "--format",
+        "json",
+    ];
 
     let out = golive(&base, None);
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "127.0.0.2 was contacted\n{}", text(&out));
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "127.0.0.2 was contacted\n{}",
+        text(&out)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let reach = report["findings"]
         .as_array()
@@ -420,12 +432,18 @@ fn off_host_redirects_need_the_host_named() {
     args.extend(["--follow-redirects-to", "127.0.0.2"]);
     let out = golive(&args, None);
     let after_flag = hits.load(Ordering::SeqCst);
-    assert!(after_flag > 0, "the named host was not followed\n{}", text(&out));
+    assert!(
+        after_flag > 0,
+        "the named host was not followed\n{}",
+        text(&out)
+    );
 
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(
         dir.path().join("golive.toml"),
-        format!("[probe]\nurl = \"{url}\"\nfollow_redirects_to = [\"127.0.0.2\"]\nlatency_samples = 1\n"),
+        format!(
+            "[probe]\nurl = \"{url}\"\nfollow_redirects_to = [\"127.0.0.2\"]\nlatency_samples = 1\n"
+        ),
     )
     .expect("golive.toml");
     let out = golive(&["probe", "--format", "json"], Some(dir.path()));

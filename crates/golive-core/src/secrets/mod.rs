@@ -92,7 +92,10 @@ pub fn strip_userinfo_in_text(text: &str) -> String {
         out.push_str(&rest[..i + 3]);
         let after = &rest[i + 3..];
         let end = after
-            .find(|c: char| matches!(c, '/' | '?' | '#' | '`' | '"' | '\'' | '<' | '>' | ')') || c.is_whitespace())
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '`' | '"' | '\'' | '<' | '>' | ')')
+                    || c.is_whitespace()
+            })
             .unwrap_or(after.len());
         let authority = &after[..end];
         match authority.rfind('@') {
@@ -210,7 +213,10 @@ impl Redactor {
                 } => {
                     *url = strip_userinfo(url);
                     self.clean(url);
-                    for h in request_headers.iter_mut().chain(response_headers.iter_mut()) {
+                    for h in request_headers
+                        .iter_mut()
+                        .chain(response_headers.iter_mut())
+                    {
                         self.clean(&mut h.value);
                     }
                     if let Some(b) = body_excerpt {
@@ -305,7 +311,8 @@ mod tests {
         r.add_header("Authorization", "Bearer tok-1234567890abcdef");
         r.add_header("Cookie", "sid=cookie-value-123456; theme=dark");
         r.add_header("Accept", "application/json");
-        let s = r.redact("echo: Bearer tok-1234567890abcdef sid=cookie-value-123456 application/json");
+        let s =
+            r.redact("echo: Bearer tok-1234567890abcdef sid=cookie-value-123456 application/json");
         assert!(!s.contains("tok-1234567890abcdef"), "{s}");
         assert!(!s.contains("cookie-value-123456"), "{s}");
         assert!(s.contains("application/json"), "{s}");

@@ -23,8 +23,8 @@
 //! one Slack finding. Findings in tests, fixtures and docs are `Warn` at a lowered severity.
 //! Secrets are masked in every snippet.
 
-pub use golive_core::secrets::detect::github_checksum;
 use golive_core::secrets::detect;
+pub use golive_core::secrets::detect::github_checksum;
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};
