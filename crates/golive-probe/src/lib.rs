@@ -258,12 +258,10 @@ pub fn parse_url_with_credentials(s: &str) -> Result<(Url, Vec<String>), ProbeEr
     // The password only: a user name is not a secret, and masking it everywhere would mangle
     // paths (`/admin`) that happen to contain it.
     if let Some(c) = u.password().map(str::to_string) {
-        {
-            if let Ok(d) = percent_encoding::percent_decode_str(&c).decode_utf8() {
-                credentials.push(d.into_owned());
-            }
-            credentials.push(c);
+        if let Ok(d) = percent_encoding::percent_decode_str(&c).decode_utf8() {
+            credentials.push(d.into_owned());
         }
+        credentials.push(c);
     }
     let _ = u.set_username("");
     let _ = u.set_password(None);
