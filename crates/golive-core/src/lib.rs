@@ -25,6 +25,7 @@ pub mod diff;
 pub mod model;
 pub mod report;
 pub mod score;
+pub mod secrets;
 pub mod units;
 pub mod yaml;
 

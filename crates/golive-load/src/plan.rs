@@ -103,21 +103,25 @@ impl LoadPlan {
     }
 }
 
-/// Parses and checks a target URL (http or https, with a host).
+/// Parses and checks a target URL (http or https, with a host). Credentials in it
+/// (`user:pass@`) are removed: they are never sent nor shown.
 pub fn parse_target(s: &str) -> Result<Url, LoadError> {
-    let url = Url::parse(s).map_err(|e| {
+    let shown = golive_core::secrets::strip_userinfo(s);
+    let mut url = Url::parse(s).map_err(|e| {
         LoadError::Plan(format!(
-            "`{s}` is not a URL ({e}): give e.g. http://127.0.0.1:8080/"
+            "`{shown}` is not a URL ({e}): give e.g. http://127.0.0.1:8080/"
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(LoadError::Plan(format!(
-            "`{s}`: only http:// and https:// targets are supported"
+            "`{shown}`: only http:// and https:// targets are supported"
         )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(LoadError::Plan(format!("`{s}` has no host")));
+        return Err(LoadError::Plan(format!("`{shown}` has no host")));
     }
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     Ok(url)
 }
 

@@ -330,7 +330,10 @@ pub async fn run(spec: &Spec, base_url: Option<&str>) -> Result<SmokeRun, LoadEr
     let base = match base {
         Some(b) => Some(url::Url::parse(&b).map_err(|e| LoadError::Spec {
             path: spec.path.clone(),
-            why: format!("base URL `{b}` is not a URL ({e})"),
+            why: format!(
+                "base URL `{}` is not a URL ({e})",
+                golive_core::secrets::strip_userinfo(&b)
+            ),
         })?),
         None => None,
     };
@@ -395,7 +398,92 @@ struct StepRef<'a> {
     capture: &'a BTreeMap<String, CaptureSpec>,
 }
 
+/// Runs one test and masks its finding: every captured value, every `${env.*}` value the test
+/// uses, the value of every header it sends (but `Accept`, `Content-Type`, …) and URL
+/// credentials, wherever they show (message, evidence URLs, headers, body excerpts).
 async fn run_test(spec: &Spec, base: Option<&url::Url>, t: &TestSpec, check: &Check) -> Finding {
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    // Credentials in the base URL are never sent nor shown.
+    let clean = base.map(|b| {
+        let mut c = b.clone();
+        let _ = c.set_username("");
+        let _ = c.set_password(None);
+        c
+    });
+    let mut f = run_test_steps(spec, clean.as_ref(), t, check, &mut vars).await;
+    let mut r = golive_core::secrets::Redactor::new();
+    for v in vars.values() {
+        r.add(v);
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    let mut headers: Vec<(&String, &String)> = spec.headers.iter().collect();
+    if let Some(p) = &t.path {
+        texts.push(p);
+    }
+    texts.extend(t.body.as_deref());
+    headers.extend(t.headers.iter());
+    let json_text = |j: &Yaml| serde_json::to_string(j).unwrap_or_default();
+    let mut owned: Vec<String> = t.json.iter().map(json_text).collect();
+    for s in &t.steps {
+        if let StepEntry::Request(s) = s {
+            texts.push(&s.path);
+            texts.extend(s.body.as_deref());
+            headers.extend(s.headers.iter());
+            owned.extend(s.json.iter().map(json_text));
+        }
+    }
+    texts.extend(owned.iter().map(String::as_str));
+    for (n, v) in &headers {
+        texts.push(v);
+        if !v.contains("${") {
+            r.add_header(n, v);
+        }
+    }
+    for text in texts {
+        for v in env_values(text) {
+            r.add(&v);
+        }
+    }
+    if let Some(b) = base {
+        add_url_credentials(&mut r, b);
+    }
+    r.finding(&mut f);
+    f
+}
+
+/// The values of the `${env.NAME}` references in a text (those that are set).
+fn env_values(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find('}') else { break };
+        if let Some(name) = after[..end].trim().strip_prefix("env.")
+            && let Ok(v) = std::env::var(name)
+        {
+            out.push(v);
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn add_url_credentials(r: &mut golive_core::secrets::Redactor, u: &url::Url) {
+    if let Some(p) = u.password() {
+        r.add(p);
+        if let Ok(d) = percent_encoding::percent_decode_str(p).decode_utf8() {
+            r.add(&d);
+        }
+    }
+}
+
+async fn run_test_steps(
+    spec: &Spec,
+    base: Option<&url::Url>,
+    t: &TestSpec,
+    check: &Check,
+    vars: &mut BTreeMap<String, String>,
+) -> Finding {
     let mut steps: Vec<StepRef> = Vec::new();
     if let Some(path) = &t.path {
         steps.push(StepRef {
@@ -435,7 +523,6 @@ async fn run_test(spec: &Spec, base: Option<&url::Url>, t: &TestSpec, check: &Ch
             }
         }
     }
-    let mut vars: BTreeMap<String, String> = BTreeMap::new();
     let mut evidence = Vec::new();
     let total = steps.len();
     for (i, step) in steps.iter().enumerate() {
@@ -444,7 +531,7 @@ async fn run_test(spec: &Spec, base: Option<&url::Url>, t: &TestSpec, check: &Ch
         } else {
             format!("`{}`", step.name)
         };
-        match run_step(spec, base, step, &mut vars).await {
+        match run_step(spec, base, step, vars).await {
             Ok(ev) => evidence.push(ev),
             Err((why, ev)) => {
                 let mut f = Finding::new(check, Outcome::Fail, format!("{label} failed: {why}"));

@@ -265,3 +265,41 @@ async fn checklist_shape_and_unreachable_service() {
         out.findings[0].message
     );
 }
+
+/// A captured token and an `${env.*}` value used in a path, a header and a failing step: neither
+/// shows anywhere in the finding (message, evidence URLs, headers, excerpts), nor does the base
+/// URL's password.
+#[tokio::test]
+async fn captured_and_environment_values_are_masked_in_failures() {
+    let base = start().await;
+    // Unique to this test (the variable is read by the spec, never written elsewhere).
+    unsafe { std::env::set_var("GOLIVE_SMOKE_TEST_SECRET", "env-secret-r4e3w2q1z9x8") };
+    let spec = Spec::parse(
+        r#"
+tests:
+  - name: Leaky flow
+    steps:
+      - name: login
+        method: POST
+        path: /api/login
+        json: { user: alice, password: secret }
+        capture: { token: /token }
+      - name: lookup
+        path: /api/users/${token}?key=${env.GOLIVE_SMOKE_TEST_SECRET}
+        headers: { X-Api-Key: "${env.GOLIVE_SMOKE_TEST_SECRET}" }
+        expect: { status: 500 }
+"#,
+        "smoke.yaml",
+    )
+    .unwrap();
+    let with_password = base.replace("http://", "http://ops:BaseUrlPassw0rd99@");
+    let out = run(&spec, Some(&with_password)).await.unwrap();
+    let f = &out.findings[0];
+    assert_eq!(f.outcome, Outcome::Fail, "{}", f.message);
+    let all = serde_json::to_string(f).unwrap();
+    // The failing step's echo of the token is in the excerpt, masked.
+    assert!(all.contains("/api/users/"), "{all}");
+    for secret in [TOKEN, "env-secret-r4e3w2q1z9x8", "BaseUrlPassw0rd99"] {
+        assert!(!all.contains(secret), "`{secret}` shows: {all}");
+    }
+}

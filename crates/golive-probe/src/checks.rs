@@ -42,7 +42,8 @@ struct Ctx {
     base: Url,
     /// The URL as given (the transport checks look at its first answer).
     requested: Url,
-    /// Error answers (status ≥ 400) seen by any check, for the error-hygiene scan.
+    /// Error answers (status ≥ 400) seen by any check, and any answer whose body shows a stack
+    /// trace or debug page whatever its status, for the error-hygiene scan.
     errors: Mutex<Vec<Exchange>>,
 }
 
@@ -56,7 +57,11 @@ impl Ctx {
     }
 
     fn remember(&self, ex: &Exchange) {
-        if ex.status >= 400
+        let leaks = || {
+            let head = &ex.body[..ex.body.len().min(64 * 1024)];
+            !head.is_empty() && detect_leak(&String::from_utf8_lossy(head)).is_some()
+        };
+        if (ex.status >= 400 || leaks())
             && let Ok(mut e) = self.errors.lock()
             && e.len() < 64
         {
@@ -108,12 +113,24 @@ fn fetch_error_evidence(method: &str, url: &Url, e: &FetchError) -> Evidence {
     }
 }
 
-/// Runs every check.
+/// Runs every check. Whatever the server sent back is masked ([`golive_core::secrets`]): the
+/// values golive sent (headers, token, URL credentials) wherever they show, and secrets in
+/// every body excerpt.
 pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOutput {
     let mut opts = opts.clone();
     if opts.token.is_none() {
         opts.resolve_token();
     }
+    let redactor = opts.redactor();
+    let mut out = run_checks(opts, catalog).await;
+    for f in &mut out.findings {
+        redactor.finding(f);
+    }
+    out.url = redactor.redact(&golive_core::secrets::strip_userinfo(&out.url));
+    out
+}
+
+async fn run_checks(opts: ProbeOptions, catalog: &'static Catalog) -> ProbeOutput {
     let client = Client::new(opts.timeout, opts.headers.clone());
     let ctx = Arc::new(Ctx {
         base: opts.url.clone(),
@@ -126,7 +143,11 @@ pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOut
     let mut findings: Vec<Finding> = Vec::new();
 
     // 1. Does it answer at all?
-    let chain = match ctx.client.follow(&ctx.base, 10).await {
+    let (chain, not_followed) = match ctx
+        .client
+        .follow(&ctx.base, 10, &ctx.opts.follow_redirects_to)
+        .await
+    {
         Ok(c) => c,
         Err(e) => {
             findings.push(
@@ -188,21 +209,30 @@ pub async fn run_all(opts: &ProbeOptions, catalog: &'static Catalog) -> ProbeOut
     for ex in &chain {
         ctx.remember(ex);
     }
-    let reach = if page.status >= 500 {
+    let reach = if page.status >= 500 || not_followed.is_some() {
         Outcome::Warn
     } else {
         Outcome::Pass
     };
-    let mut f = ctx.finding(
-        "probe.reachable",
-        reach,
-        format!(
-            "{} answers {} in {} ms",
-            ctx.requested,
-            page.status,
-            page.elapsed.as_millis()
-        ),
+    let mut msg = format!(
+        "{} answers {} in {} ms",
+        ctx.requested,
+        page.status,
+        page.elapsed.as_millis()
     );
+    if let Some(next) = &not_followed {
+        msg.push_str(&format!(
+            ": its redirect to {next} was not followed ({}); the audit covers {} only (give --follow-redirects-to {} to follow it)",
+            if next.host_str() == page.url.host_str() {
+                "from https to http"
+            } else {
+                "another host"
+            },
+            ctx.requested.host_str().unwrap_or(""),
+            next.host_str().unwrap_or("")
+        ));
+    }
+    let mut f = ctx.finding("probe.reachable", reach, msg);
     for ex in &chain {
         f = f.with_evidence(ex.evidence(&["location", "server", "content-type"], false));
     }
@@ -396,8 +426,26 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
             .with_evidence(ex.evidence(&["content-type"], true)),
         );
     }
+    let no_answer: Vec<String> = results
+        .iter()
+        .filter_map(|(i, _, r)| r.as_ref().err().map(|e| format!("{}: {e}", paths[*i])))
+        .collect();
     if healthy.is_empty() && slow.is_empty() {
-        if not_ready.is_empty() {
+        if not_ready.is_empty() && no_answer.len() == results.len() && !results.is_empty() {
+            // Not one answer: whether a health endpoint exists is unknown, not absent.
+            out.push(
+                ctx.finding(
+                    "probe.health",
+                    Outcome::Inconclusive,
+                    format!(
+                        "none of the {} health paths answered: cannot tell whether a health endpoint exists ({})",
+                        results.len(),
+                        no_answer.first().cloned().unwrap_or_default()
+                    ),
+                )
+                .with_evidence(note(format!("no answer: {}", no_answer.join("; ")))),
+            );
+        } else if not_ready.is_empty() {
             out.push(
                 ctx.finding(
                     "probe.health",
@@ -405,8 +453,13 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
                     "no health endpoint answers 200 with a JSON or text status",
                 )
                 .with_evidence(note(format!(
-                    "tried {} (add yours with --health PATH)",
-                    paths.join(", ")
+                    "tried {} (add yours with --health PATH){}",
+                    paths.join(", "),
+                    if no_answer.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; no answer: {}", no_answer.join("; "))
+                    }
                 ))),
             );
         } else {
@@ -471,6 +524,18 @@ async fn health(ctx: &Arc<Ctx>) -> (Vec<Finding>, Vec<Url>) {
                 ),
             )
             .with_evidence(ex.evidence(&["content-type"], true)),
+        );
+    } else if no_answer.len() == results.len() && !results.is_empty() {
+        out.push(
+            ctx.finding(
+                "probe.readiness",
+                Outcome::Inconclusive,
+                format!(
+                    "none of the {} health and readiness paths answered: cannot tell whether a readiness endpoint exists",
+                    results.len()
+                ),
+            )
+            .with_evidence(note(format!("no answer: {}", no_answer.join("; ")))),
         );
     } else {
         out.push(
@@ -695,7 +760,22 @@ async fn transport(ctx: &Arc<Ctx>, chain: &[Exchange]) -> (Vec<Finding>, Option<
                     ctx.finding("probe.https-redirect", outcome, msg)
                         .with_evidence(ev),
                 );
-                Some(l)
+                if crate::client::may_follow(&ctx.requested, &l, &ctx.opts.follow_redirects_to) {
+                    Some(l)
+                } else {
+                    for id in tls_ids {
+                        out.push(ctx.finding(
+                            id,
+                            Outcome::Inconclusive,
+                            format!(
+                                "not checked: HTTPS is on another host ({}), which golive does not contact without --follow-redirects-to {}",
+                                l.host_str().unwrap_or(""),
+                                l.host_str().unwrap_or("")
+                            ),
+                        ));
+                    }
+                    return (out, redirection);
+                }
             }
             Some(l) => {
                 let final_https = last.url.scheme() == "https";
@@ -1344,7 +1424,7 @@ async fn errors(ctx: &Arc<Ctx>, page: &Exchange) -> Vec<Finding> {
     let mut out = Vec::new();
     let nf_url = ctx.url(&format!("/golive-probe-{}-does-not-exist", nonce()));
     let nf = ctx.get(&nf_url).await;
-    let _ = ctx
+    let bad_json = ctx
         .send(
             Method::POST,
             &ctx.base,
@@ -1358,7 +1438,25 @@ async fn errors(ctx: &Arc<Ctx>, page: &Exchange) -> Vec<Finding> {
     let mut odd = ctx.base.clone();
     odd.set_path("/golive-probe/%ff%fe");
     odd.set_query(Some("id=%27%22%3C"));
-    let _ = ctx.get(&odd).await;
+    let bad_encoding = ctx.get(&odd).await;
+    let probes: Vec<String> = [
+        ("GET", &nf_url, &nf),
+        ("POST (malformed JSON)", &ctx.base, &bad_json),
+        ("GET", &odd, &bad_encoding),
+    ]
+    .iter()
+    .map(|(m, u, r)| match r {
+        Ok(ex) => format!("{m} {} → {}", u.path(), ex.status),
+        Err(FetchError::Timeout { after, .. }) => {
+            format!(
+                "{m} {} → no answer within {} ms",
+                u.path(),
+                after.as_millis()
+            )
+        }
+        Err(e) => format!("{m} {} → no answer ({e})", u.path()),
+    })
+    .collect();
 
     // Not found.
     match &nf {
@@ -1449,15 +1547,31 @@ async fn errors(ctx: &Arc<Ctx>, page: &Exchange) -> Vec<Finding> {
                 .with_evidence(ex.evidence(&["content-type"], true)),
             );
         } else {
-            let mut f = ctx.finding(
-                "probe.error-hygiene",
-                Outcome::Pass,
-                format!("{} error answer(s) checked (unknown path, malformed JSON, bad encoding, …): no stack trace or debug page", seen.len()),
-            );
-            for ex in seen.iter().take(3) {
-                f = f.with_evidence(ex.evidence(&["content-type"], false));
+            let error_answers: Vec<&Exchange> = seen.iter().filter(|e| e.status >= 400).collect();
+            if error_answers.is_empty() {
+                // Nothing to judge: a pass here would say error pages are clean when none was seen.
+                out.push(
+                    ctx.finding(
+                        "probe.error-hygiene",
+                        Outcome::Inconclusive,
+                        format!(
+                            "no error answer to check: the error probes got {} (no status ≥ 400, no stack trace in any answer)",
+                            probes.join("; ")
+                        ),
+                    )
+                    .with_evidence(note(format!("error probes: {}", probes.join("; ")))),
+                );
+            } else {
+                let mut f = ctx.finding(
+                    "probe.error-hygiene",
+                    Outcome::Pass,
+                    format!("{} error answer(s) checked (unknown path, malformed JSON, bad encoding, …): no stack trace or debug page", error_answers.len()),
+                );
+                for ex in error_answers.iter().take(3) {
+                    f = f.with_evidence(ex.evidence(&["content-type"], false));
+                }
+                out.push(f);
             }
-            out.push(f);
         }
     }
 
@@ -1705,15 +1819,32 @@ async fn exposure(ctx: &Arc<Ctx>) -> Vec<Finding> {
     }
     if out.is_empty() {
         let paths: Vec<&str> = EXPOSED.iter().map(|e| e.path).collect();
-        let mut f = ctx.finding(
-            "probe.exposed-files",
-            if failed.len() == EXPOSED.len() {
-                Outcome::Inconclusive
-            } else {
-                Outcome::Pass
-            },
-            format!("none of {} sensitive paths is served", paths.len()),
-        );
+        let answered = paths.len() - failed.len();
+        // A path that did not answer may still be served: any gap makes the result inconclusive.
+        let (outcome, msg) = if failed.is_empty() {
+            (
+                Outcome::Pass,
+                format!("none of {} sensitive paths is served", paths.len()),
+            )
+        } else if answered == 0 {
+            (
+                Outcome::Inconclusive,
+                format!(
+                    "none of the {} sensitive paths could be checked: no answer",
+                    paths.len()
+                ),
+            )
+        } else {
+            (
+                Outcome::Inconclusive,
+                format!(
+                    "{} of {} sensitive paths did not answer (they may be served); none of the other {answered} is served",
+                    failed.len(),
+                    paths.len()
+                ),
+            )
+        };
+        let mut f = ctx.finding("probe.exposed-files", outcome, msg);
         f = f.with_evidence(note(format!("tried {}", paths.join(", "))));
         if !failed.is_empty() {
             f = f.with_evidence(note(format!("no answer: {}", failed.join("; "))));

@@ -263,8 +263,15 @@ impl Client {
         }
     }
 
-    /// Follows redirects (at most `max`), returning every exchange in order.
-    pub async fn follow(&self, url: &Url, max: usize) -> Result<Vec<Exchange>, FetchError> {
+    /// Follows redirects (at most `max`), returning every exchange in order, and the target of
+    /// a redirect that was not followed because [`may_follow`] refuses it (another host, or
+    /// https to http, without that host in `allowed`).
+    pub async fn follow(
+        &self,
+        url: &Url,
+        max: usize,
+        allowed: &[String],
+    ) -> Result<(Vec<Exchange>, Option<Url>), FetchError> {
         let mut chain: Vec<Exchange> = Vec::new();
         let mut seen: Vec<String> = vec![url.to_string()];
         let mut current = url.clone();
@@ -277,8 +284,11 @@ impl Client {
             };
             chain.push(ex);
             let Some(next) = next else {
-                return Ok(chain);
+                return Ok((chain, None));
             };
+            if !may_follow(&current, &next, allowed) {
+                return Ok((chain, Some(next)));
+            }
             let render = |seen: &[String], next: &Url| {
                 let mut s = seen.join(" → ");
                 s.push_str(" → ");
@@ -442,6 +452,29 @@ impl Client {
             elapsed: start.elapsed(),
         })
     }
+}
+
+/// Whether a redirect from `from` to `to` may be followed: to the same host (any port) without
+/// going from https to http, or to a host the user named (`--follow-redirects-to`).
+pub fn may_follow(from: &Url, to: &Url, allowed: &[String]) -> bool {
+    let host = |u: &Url| {
+        u.host_str()
+            .unwrap_or("")
+            .trim_matches(['[', ']'])
+            .to_ascii_lowercase()
+    };
+    let to_host = host(to);
+    if !matches!(to.scheme(), "http" | "https") {
+        return false;
+    }
+    if allowed.iter().any(|a| {
+        a.trim()
+            .trim_matches(['[', ']'])
+            .eq_ignore_ascii_case(&to_host)
+    }) {
+        return true;
+    }
+    host(from) == to_host && !(from.scheme() == "https" && to.scheme() == "http")
 }
 
 fn set_header(list: &mut Vec<(String, String)>, name: &str, value: &str) {

@@ -99,6 +99,12 @@ pub struct ProbeOptions {
     pub rate_limit_path: Option<String>,
     /// Hosts besides loopback that a burst may be sent to (explicitly configured).
     pub burst_hosts: Vec<String>,
+    /// Hosts a redirect may lead to besides the URL's own host (`--follow-redirects-to`). A
+    /// redirect to any other host, or from https to http, is reported, never followed.
+    pub follow_redirects_to: Vec<String>,
+    /// The password the URL was given with (`http://user:pass@host/`, as written and decoded):
+    /// removed from `url` with the user name, kept only to mask it wherever it would show.
+    pub url_credentials: Vec<String>,
     /// Per-request deadline (connect + TLS + answer).
     pub timeout: Duration,
     /// Extra trusted roots (a private CA, the test CA) on top of Mozilla's.
@@ -111,8 +117,10 @@ pub struct ProbeOptions {
 impl ProbeOptions {
     /// Options for a base URL with every default.
     pub fn new(url: &str) -> Result<ProbeOptions, ProbeError> {
+        let (url, url_credentials) = parse_url_with_credentials(url)?;
         Ok(ProbeOptions {
-            url: parse_url(url)?,
+            url,
+            url_credentials,
             protected: Vec::new(),
             health: Vec::new(),
             headers: Vec::new(),
@@ -122,6 +130,7 @@ impl ProbeOptions {
             rate_limit_burst: None,
             rate_limit_path: None,
             burst_hosts: Vec::new(),
+            follow_redirects_to: Vec::new(),
             timeout: Duration::from_secs(5),
             extra_roots: Vec::new(),
             latency_samples: 20,
@@ -170,6 +179,7 @@ impl ProbeOptions {
         }
         o.rate_limit_path = cfg.rate_limit_path.clone();
         o.burst_hosts = cfg.rate_limit_hosts.clone();
+        o.follow_redirects_to = cfg.follow_redirects_to.clone();
         if let Some(t) = &cfg.timeout {
             o.timeout =
                 golive_core::units::parse_duration(t).map_err(|m| ProbeError::BadTimeout {
@@ -201,27 +211,61 @@ impl ProbeOptions {
             self.token = std::env::var(var).ok().filter(|v| !v.trim().is_empty());
         }
     }
+
+    /// Every value golive sends that may be a secret (headers, the token, the URL's
+    /// credentials), to mask wherever it shows in the findings.
+    pub fn redactor(&self) -> golive_core::secrets::Redactor {
+        let mut r = golive_core::secrets::Redactor::new();
+        for (n, v) in &self.headers {
+            r.add_header(n, v);
+        }
+        if let Some(t) = &self.token {
+            r.add(t);
+        }
+        for c in &self.url_credentials {
+            r.add(c);
+        }
+        r
+    }
 }
 
-/// Parses a base URL (http or https, with a host).
+/// Parses a base URL (http or https, with a host). Credentials in it (`user:pass@`) are
+/// removed: they are never sent nor shown.
 pub fn parse_url(s: &str) -> Result<Url, ProbeError> {
-    let u = Url::parse(s.trim()).map_err(|e| ProbeError::BadUrl {
-        url: s.to_string(),
+    parse_url_with_credentials(s).map(|(u, _)| u)
+}
+
+/// [`parse_url`], also returning the user name and password it removed (to mask them).
+pub fn parse_url_with_credentials(s: &str) -> Result<(Url, Vec<String>), ProbeError> {
+    let shown = golive_core::secrets::strip_userinfo(s.trim());
+    let mut u = Url::parse(s.trim()).map_err(|e| ProbeError::BadUrl {
+        url: shown.clone(),
         message: e.to_string(),
     })?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err(ProbeError::BadUrl {
-            url: s.to_string(),
+            url: shown.clone(),
             message: format!("scheme `{}` is not http or https", u.scheme()),
         });
     }
     if u.host_str().is_none_or(str::is_empty) {
         return Err(ProbeError::BadUrl {
-            url: s.to_string(),
+            url: shown,
             message: "no host".into(),
         });
     }
-    Ok(u)
+    let mut credentials = Vec::new();
+    // The password only: a user name is not a secret, and masking it everywhere would mangle
+    // paths (`/admin`) that happen to contain it.
+    if let Some(c) = u.password().map(str::to_string) {
+        if let Ok(d) = percent_encoding::percent_decode_str(&c).decode_utf8() {
+            credentials.push(d.into_owned());
+        }
+        credentials.push(c);
+    }
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    Ok((u, credentials))
 }
 
 /// `"Name: value"` → (name, value).

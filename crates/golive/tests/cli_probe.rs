@@ -358,3 +358,98 @@ fn bad_input_is_a_usage_error_and_unreachable_is_no_go() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("connection refused"));
 }
+
+/// A redirect to another host (127.0.0.2, loopback on Linux) is reported, not followed, unless
+/// `--follow-redirects-to` or golive.toml `[probe] follow_redirects_to` names the host.
+#[test]
+fn off_host_redirects_need_the_host_named() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let other = rt.block_on(async {
+        let l = tokio::net::TcpListener::bind("127.0.0.2:0")
+            .await
+            .expect("bind 127.0.0.2");
+        let a = l.local_addr().expect("addr");
+        let app = Router::new().fallback(move || {
+            let h = h.clone();
+            async move {
+                h.fetch_add(1, Ordering::SeqCst);
+                "other host"
+            }
+        });
+        tokio::spawn(async move {
+            let _ = axum::serve(l, app).await;
+        });
+        a
+    });
+    let target = format!("http://{other}/");
+    let redirecting = serve(Router::new().fallback(move || {
+        let t = target.clone();
+        async move { (StatusCode::FOUND, [(header::LOCATION, t)]).into_response() }
+    }));
+    let url = format!("http://{}/", redirecting.addr);
+    let base = [
+        "probe",
+        url.as_str(),
+        "--latency-samples",
+        "1",
+        "--format",
+        "json",
+    ];
+
+    let out = golive(&base, None);
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "127.0.0.2 was contacted\n{}",
+        text(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let reach = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "probe.reachable")
+        .expect("reachable")
+        .clone();
+    assert_eq!(reach["outcome"], "warn", "{reach}");
+    assert!(
+        reach["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("--follow-redirects-to 127.0.0.2"),
+        "{reach}"
+    );
+
+    let mut args = base.to_vec();
+    args.extend(["--follow-redirects-to", "127.0.0.2"]);
+    let out = golive(&args, None);
+    let after_flag = hits.load(Ordering::SeqCst);
+    assert!(
+        after_flag > 0,
+        "the named host was not followed\n{}",
+        text(&out)
+    );
+
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("golive.toml"),
+        format!(
+            "[probe]\nurl = \"{url}\"\nfollow_redirects_to = [\"127.0.0.2\"]\nlatency_samples = 1\n"
+        ),
+    )
+    .expect("golive.toml");
+    let out = golive(&["probe", "--format", "json"], Some(dir.path()));
+    assert!(
+        hits.load(Ordering::SeqCst) > after_flag,
+        "[probe] follow_redirects_to was not applied\n{}",
+        text(&out)
+    );
+}

@@ -30,6 +30,10 @@ pub struct ProbeConfig {
     /// Hosts besides loopback that the burst may target (explicit consent for a real host).
     #[serde(default)]
     pub rate_limit_hosts: Vec<String>,
+    /// Hosts a redirect may lead the probe to (by default only the same host, and never from
+    /// https to http): `--follow-redirects-to HOST`.
+    #[serde(default)]
+    pub follow_redirects_to: Vec<String>,
     /// Per-request timeout (default 5s).
     pub timeout: Option<String>,
     /// PEM file of extra CA certificates to trust (a private CA).

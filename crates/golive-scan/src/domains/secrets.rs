@@ -1,6 +1,6 @@
 //! Secrets: hard-coded credentials, private keys and Django `SECRET_KEY` literals.
 //!
-//! Every text file is read. [`detect::scan`] runs one Aho-Corasick keyword pass over the file and
+//! Every text file is read. [`golive_core::secrets::detect::scan`] runs one Aho-Corasick keyword pass over the file and
 //! only then looks closer (anchored regexes for vendor formats, a small parser for
 //! `name = "value"` assignments gated by randomness). What is verified, per format:
 //!
@@ -17,16 +17,14 @@
 //! - Private keys: a `-----BEGIN … PRIVATE KEY-----` header followed by base64 key material (a
 //!   header alone, as in code that looks for it, is not a key).
 //! - JWTs: three base64url parts whose header decodes to a JSON object with an `alg` (not `none`).
-//! - Generic assignments in code and config files, see [`gates`].
+//! - Generic assignments in code and config files, see [`golive_core::secrets::gates`].
 //!
 //! A vendor format wins over the generic rule at the same place, so `slackToken = "xoxb-…"` is
 //! one Slack finding. Findings in tests, fixtures and docs are `Warn` at a lowered severity.
 //! Secrets are masked in every snippet.
 
-mod detect;
-mod gates;
-
-pub use detect::github_checksum;
+use golive_core::secrets::detect;
+pub use golive_core::secrets::detect::github_checksum;
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};

@@ -31,6 +31,10 @@ pub struct ProbeFlags {
     /// Path the burst goes to (default: the base URL).
     #[arg(long, value_name = "PATH")]
     pub rate_limit_path: Option<String>,
+    /// A host a redirect may lead to (repeatable). Without it, a redirect to another host, or
+    /// from https to http, is reported and not followed.
+    #[arg(long, value_name = "HOST")]
+    pub follow_redirects_to: Vec<String>,
     /// Per-request timeout (default 5s).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
@@ -105,6 +109,8 @@ pub fn options(
         o.token_env = flags.token_env.clone();
     }
     o.behind_tls_proxy |= flags.behind_tls_proxy;
+    o.follow_redirects_to
+        .extend(flags.follow_redirects_to.iter().cloned());
     if let Some(n) = flags.rate_limit_burst {
         o.set_burst(n).map_err(probe_err)?;
     }

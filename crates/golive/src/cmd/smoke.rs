@@ -110,7 +110,7 @@ pub fn run(args: Args) -> Result<u8> {
             .as_deref()
             .and_then(golive_load::plan::host_of)
             .unwrap_or_else(|| file.display().to_string()),
-        url: base.clone(),
+        url: base.as_deref().map(golive_core::secrets::strip_userinfo),
         ..Default::default()
     });
     run_into(&file, base.as_deref(), &mut builder)?;

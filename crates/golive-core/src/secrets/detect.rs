@@ -176,7 +176,7 @@ const LOCKFILES: &[&str] = &[
 
 impl FileRules {
     pub fn for_path(path: &str) -> FileRules {
-        let name = crate::paths::file_name(path).to_ascii_lowercase();
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
         if LOCKFILES.contains(&name.as_str()) {
             return FileRules {
                 lockfile: true,
@@ -190,7 +190,7 @@ impl FileRules {
             || name == ".npmrc"
             || name == ".pypirc"
             || name == ".netrc";
-        let ext = crate::paths::extension(&name);
+        let ext = name.rfind('.').filter(|&d| d > 0).map(|d| &name[d + 1..]);
         let (generic, unquoted) = match ext {
             _ if env_like => (true, true),
             Some(
