@@ -10,6 +10,7 @@
 
 use crate::mapping::Mapper;
 use crate::signoff::{SignOffs, Standing, date_of};
+use crate::text::printable;
 use crate::{Checklist, Item};
 use golive_core::{Catalog, Check, Collector, Evidence, Finding, Outcome, Severity, Stage};
 use serde::Serialize;
@@ -102,9 +103,9 @@ fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> Ite
     let (outcome, note, evidence) = match signoffs.standing(&item.id, now) {
         Standing::Valid(e) => (
             Outcome::Pass,
-            format!("signed by {} {}", e.by, date_of(&e.at)),
+            format!("signed by {} {}", printable(&e.by), date_of(&e.at)),
             vec![Evidence::SignOff {
-                by: e.by.clone(),
+                by: printable(&e.by).into_owned(),
                 at: e.at.clone(),
                 note: e.note.clone(),
                 evidence_url: e.evidence.clone(),
@@ -116,7 +117,7 @@ fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> Ite
             format!(
                 "sign-off expired on {} (signed by {} {}): sign again",
                 e.expires.as_deref().unwrap_or("?"),
-                e.by,
+                printable(&e.by),
                 date_of(&e.at)
             ),
             Vec::new(),
@@ -125,9 +126,9 @@ fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> Ite
             Outcome::Manual,
             format!(
                 "manual: sign-off withdrawn by {} {} ({})",
-                e.by,
+                printable(&e.by),
                 date_of(&e.at),
-                e.reason.as_deref().unwrap_or("")
+                printable(e.reason.as_deref().unwrap_or(""))
             ),
             Vec::new(),
         ),

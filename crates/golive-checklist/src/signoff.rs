@@ -81,10 +81,42 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s.trim(), &f).ok()
 }
 
+/// `NNNN-NN-NN` (digits and dashes), whether or not it is a real day.
+fn looks_like_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1..].iter().all(|p| (1..=2).contains(&p.len()))
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Checks a name given with `--by`: not empty, no control characters (a newline in a name
+/// would print fake lines in `golive checklist status`).
+fn check_name(by: &str, what: &str) -> Result<(), ChecklistError> {
+    if by.trim().is_empty() {
+        return Err(ChecklistError::Usage(format!(
+            "--by must name the person {what}"
+        )));
+    }
+    if let Some(c) = by.chars().find(|c| c.is_control()) {
+        return Err(ChecklistError::Usage(format!(
+            "--by {:?}: a name cannot contain control characters (found {})",
+            by,
+            c.escape_default()
+        )));
+    }
+    Ok(())
+}
+
 /// `--expires`: a duration from now (`90d`, `12w`) or a date (`2027-01-31`).
 pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistError> {
     if let Some(d) = parse_date(spec) {
         return Ok(d);
+    }
+    if looks_like_date(spec) {
+        return Err(ChecklistError::Usage(format!(
+            "--expires {spec}: not a valid date (no such day); give a date like `2027-01-31` or a duration like `90d`"
+        )));
     }
     let dur = golive_core::units::parse_duration(spec).map_err(|e| {
         ChecklistError::Usage(format!(
@@ -98,25 +130,85 @@ pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistErr
         .ok_or_else(|| ChecklistError::Usage(format!("--expires {spec}: too far in the future")))
 }
 
-impl SignOffs {
-    /// Reads the file; a missing file is an empty list.
-    pub fn load(path: &Path) -> Result<SignOffs, ChecklistError> {
-        if !path.exists() {
-            return Ok(SignOffs::default());
+/// First line of the file as golive writes it. Files that start with it must end with
+/// [`TRAILER`]: golive writes that line last, so a file without it was cut short.
+pub const HEADER: &str = "# Sign-offs of manual checklist items, written by `golive checklist sign`. Commit this file.";
+/// First line of the files written by golive before the trailer existed (read as they are).
+const OLD_HEADER: &str =
+    "# Sign-offs of manual checklist items (`golive checklist sign`). Commit this file.";
+/// Last line of the file as golive writes it.
+pub const TRAILER: &str = "# End of sign-offs (golive writes this line last: a file without it is incomplete).";
+
+/// Why a sign-off file cannot be trusted, if it cannot: empty, binary, cut short.
+fn damage(text: &str) -> Option<String> {
+    if text.is_empty() {
+        return Some(
+            "the file is empty (0 bytes): a write was cut short, or something emptied it".into(),
+        );
+    }
+    if let Some(at) = text.find('\0') {
+        return Some(format!(
+            "line {}: NUL bytes: the file was damaged on disk (a crash, a bad copy)",
+            golive_core::config::line_of(text, at)
+        ));
+    }
+    if !text.contains('\n') && (HEADER.starts_with(text) || OLD_HEADER.starts_with(text)) {
+        return Some("the file was cut short inside its first line".into());
+    }
+    if text.starts_with(HEADER) {
+        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        if last.trim_end() != TRAILER {
+            return Some(format!(
+                "line {}: the file was cut short: it ends without the `{}` line golive writes last",
+                text.lines().count(),
+                TRAILER.split(" (").next().unwrap_or(TRAILER)
+            ));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| ChecklistError::Read {
+    }
+    None
+}
+
+impl SignOffs {
+    /// Reads the file; a missing file is an empty list. A file that exists but is damaged
+    /// (empty, cut short, not valid TOML, not UTF-8) is an error naming the line, never an
+    /// empty list.
+    pub fn load(path: &Path) -> Result<SignOffs, ChecklistError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(SignOffs::default());
+            }
+            Err(e) => {
+                return Err(ChecklistError::Read {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+            }
+        };
+        let damaged = |message: String| ChecklistError::Damaged {
             path: path.display().to_string(),
-            source: e,
-        })?;
+            message,
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let ok = e.utf8_error().valid_up_to();
+                let head = String::from_utf8_lossy(&e.as_bytes()[..ok]);
+                return Err(damaged(format!(
+                    "line {}: not UTF-8 text",
+                    golive_core::config::line_of(&head, ok)
+                )));
+            }
+        };
+        if let Some(why) = damage(&text) {
+            return Err(damaged(why));
+        }
         let s: SignOffs = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|sp| format!("line {}: ", golive_core::config::line_of(&text, sp.start)))
                 .unwrap_or_default();
-            ChecklistError::Input {
-                path: path.display().to_string(),
-                message: format!("{line}{}", e.message().trim()),
-            }
+            damaged(format!("{line}{}", e.message().trim()))
         })?;
         for (i, e) in s.event.iter().enumerate() {
             if OffsetDateTime::parse(&e.at, &Rfc3339).is_err() {
@@ -146,26 +238,47 @@ impl SignOffs {
         Ok(s)
     }
 
-    /// Writes the file (creating its directory).
-    pub fn save(&self, path: &Path) -> Result<(), ChecklistError> {
-        let w = |e: std::io::Error| ChecklistError::Write {
-            path: path.display().to_string(),
-            source: e,
-        };
-        if let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(w)?;
-        }
+    /// The file's text as golive writes it: header, events, trailer.
+    fn render(&self, path: &Path) -> Result<String, ChecklistError> {
         let body = toml::to_string(self).map_err(|e| ChecklistError::Store {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        std::fs::write(
-            path,
-            format!("# Sign-offs of manual checklist items (`golive checklist sign`). Commit this file.\n{body}"),
-        )
-        .map_err(w)
+        let body = body.trim_end();
+        let sep = if body.is_empty() { "" } else { "\n" };
+        Ok(format!("{HEADER}\n{body}{sep}\n{TRAILER}\n"))
+    }
+
+    fn write_unlocked(&self, path: &Path) -> Result<(), ChecklistError> {
+        let text = self.render(path)?;
+        golive_core::fsio::write_atomic(path, text).map_err(|e| ChecklistError::Write {
+            path: path.display().to_string(),
+            source: e,
+        })
+    }
+
+    /// Writes the file (creating its directory), atomically and under the file's lock. To
+    /// change the sign-offs on disk, use [`SignOffs::update`], which also reads under the lock.
+    pub fn save(&self, path: &Path) -> Result<(), ChecklistError> {
+        let _lock = lock(path)?;
+        self.write_unlocked(path)
+    }
+
+    /// Read-modify-write under the lock of `path` (`<path>.lock`): reads the sign-offs, lets
+    /// `change` append to them, and writes them back atomically, so that concurrent `golive
+    /// checklist sign` processes wait for each other and none loses an event. A damaged file is
+    /// an error and is left untouched; when `change` fails nothing is written.
+    pub fn update<T>(
+        path: &Path,
+        change: impl FnOnce(&mut SignOffs) -> Result<T, ChecklistError>,
+    ) -> Result<T, ChecklistError> {
+        let lock = lock(path)?;
+        lock.clean_stale_temps();
+        let mut s = SignOffs::load(path)?;
+        let out = change(&mut s)?;
+        s.write_unlocked(path)?;
+        drop(lock);
+        Ok(out)
     }
 
     /// Appends a sign-off.
@@ -179,10 +292,14 @@ impl SignOffs {
         evidence: Option<String>,
         expires: Option<Date>,
     ) -> Result<&Event, ChecklistError> {
-        if by.trim().is_empty() {
-            return Err(ChecklistError::Usage(
-                "--by must name the person signing off".into(),
-            ));
+        check_name(by, "signing off")?;
+        if let Some(u) = &evidence
+            && let Some(c) = u.chars().find(|c| c.is_control())
+        {
+            return Err(ChecklistError::Usage(format!(
+                "--evidence {u:?}: a link cannot contain control characters (found {})",
+                c.escape_default()
+            )));
         }
         if let Some(d) = expires
             && d <= now.date()
@@ -217,11 +334,7 @@ impl SignOffs {
                 "--reason must say why the sign-off is withdrawn".into(),
             ));
         }
-        if by.trim().is_empty() {
-            return Err(ChecklistError::Usage(
-                "--by must name the person withdrawing the sign-off".into(),
-            ));
-        }
+        check_name(by, "withdrawing the sign-off")?;
         if !matches!(
             self.standing(item, now),
             Standing::Valid(_) | Standing::Expired(_)
@@ -256,6 +369,13 @@ impl SignOffs {
             },
         }
     }
+}
+
+fn lock(path: &Path) -> Result<golive_core::fsio::FileLock, ChecklistError> {
+    golive_core::fsio::lock(path).map_err(|e| ChecklistError::Write {
+        path: golive_core::fsio::lock_path(path).display().to_string(),
+        source: e,
+    })
 }
 
 /// RFC 3339, seconds precision.

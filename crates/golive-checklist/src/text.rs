@@ -139,3 +139,20 @@ mod tests {
         assert!(a.starts_with("pas-de-secrets-hardcodes-"));
     }
 }
+
+/// Text from a file or a flag made safe to print on one line: control characters (newlines,
+/// escape sequences) are shown escaped (`\n`, `\u{1b}`) instead of acting.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

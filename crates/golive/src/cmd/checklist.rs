@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use golive_checklist::evaluate::{self, ItemStatus, SectionSummary};
 use golive_checklist::mapping::Mapper;
 use golive_checklist::signoff::{self, SignOffs};
+use golive_checklist::text::printable;
 use golive_checklist::{Checklist, ChecklistError};
 use golive_core::{Catalog, Config, Finding, ReportBuilder};
 use std::path::{Path, PathBuf};
@@ -493,7 +494,13 @@ fn status(a: StatusArgs) -> Result<u8> {
                         && cl.documents.get(i.document).map(|d| d.path.as_str()) == Some(&s.file)
                     {
                         let bx = if t.ticked() { "[x]" } else { "[ ]" };
-                        outln!(o, "      {bx} {}  {}  — {}", i.id, i.text, t.note);
+                        outln!(
+                            o,
+                            "      {bx} {}  {}  — {}",
+                            i.id,
+                            printable(&i.text),
+                            t.note
+                        );
                     }
                 }
             }
@@ -516,17 +523,19 @@ fn sign(a: SignArgs) -> Result<u8> {
         Some(s) => Some(signoff::expiry_from(s, now).map_err(cl_err)?),
         None => None,
     };
-    let mut s = SignOffs::load(&p.signoffs).map_err(cl_err)?;
-    s.sign(
-        &item.id,
-        &a.by,
-        now,
-        a.note.clone(),
-        a.evidence.clone(),
-        expires,
-    )
+    // Read, append and write under the lock of the file: concurrent signers all keep their event.
+    SignOffs::update(&p.signoffs, |s| {
+        s.sign(
+            &item.id,
+            &a.by,
+            now,
+            a.note.clone(),
+            a.evidence.clone(),
+            expires,
+        )
+        .map(|_| ())
+    })
     .map_err(cl_err)?;
-    s.save(&p.signoffs).map_err(cl_err)?;
     println!(
         "Signed off `{}` ({}) by {}{} in {}",
         item.id,
@@ -551,10 +560,10 @@ fn unsign(a: UnsignArgs) -> Result<u8> {
     let p = paths(&a.dir.dir, &config);
     let cl = load_checklist(&p)?;
     let item = cl.item(&a.id).ok_or_else(|| cl_err(cl.unknown(&a.id)))?;
-    let mut s = SignOffs::load(&p.signoffs).map_err(cl_err)?;
-    s.unsign(&item.id, &a.by, &a.reason, OffsetDateTime::now_utc())
-        .map_err(cl_err)?;
-    s.save(&p.signoffs).map_err(cl_err)?;
+    SignOffs::update(&p.signoffs, |s| {
+        s.unsign(&item.id, &a.by, &a.reason, OffsetDateTime::now_utc())
+    })
+    .map_err(cl_err)?;
     println!(
         "Withdrew the sign-off of `{}` ({}); recorded with the reason in {}",
         item.id,
@@ -575,7 +584,7 @@ fn export(a: ExportArgs) -> Result<u8> {
         }
     };
     match &a.output {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => golive_core::fsio::write_atomic(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => write_stdout(&text),
     }
