@@ -23,6 +23,7 @@
 
 use crate::ChecklistError;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -356,18 +357,43 @@ impl SignOffs {
         Ok(())
     }
 
-    /// The standing of an item at `now`.
+    /// The standing of an item at `now`. Scans the events: to ask about many items, use
+    /// [`SignOffs::latest`] once.
     pub fn standing(&self, item: &str, now: OffsetDateTime) -> Standing<'_> {
-        let Some(last) = self.event.iter().rev().find(|e| e.item == item) else {
-            return Standing::None;
-        };
-        match last.action {
-            Action::Unsign => Standing::Withdrawn(last),
-            Action::Sign => match last.expires.as_deref().and_then(parse_date) {
-                Some(d) if d <= now.date() => Standing::Expired(last),
-                _ => Standing::Valid(last),
-            },
+        standing_of(self.event.iter().rev().find(|e| e.item == item), now)
+    }
+
+    /// The last event of every item, for standing lookups in constant time.
+    pub fn latest(&self) -> Latest<'_> {
+        let mut m = HashMap::with_capacity(self.event.len());
+        for e in &self.event {
+            m.insert(e.item.as_str(), e);
         }
+        Latest(m)
+    }
+}
+
+/// The last event of every item (see [`SignOffs::latest`]).
+#[derive(Debug, Clone, Default)]
+pub struct Latest<'a>(HashMap<&'a str, &'a Event>);
+
+impl<'a> Latest<'a> {
+    /// The standing of an item at `now`, as [`SignOffs::standing`].
+    pub fn standing(&self, item: &str, now: OffsetDateTime) -> Standing<'a> {
+        standing_of(self.0.get(item).copied(), now)
+    }
+}
+
+fn standing_of(last: Option<&Event>, now: OffsetDateTime) -> Standing<'_> {
+    let Some(last) = last else {
+        return Standing::None;
+    };
+    match last.action {
+        Action::Unsign => Standing::Withdrawn(last),
+        Action::Sign => match last.expires.as_deref().and_then(parse_date) {
+            Some(d) if d <= now.date() => Standing::Expired(last),
+            _ => Standing::Valid(last),
+        },
     }
 }
 

@@ -463,6 +463,16 @@ fn status(a: StatusArgs) -> Result<u8> {
                     collectors.join(", ")
                 ),
             }
+            // The items of each (file, section), gathered once (not a scan per section).
+            let mut of_section: std::collections::HashMap<(&str, &[String]), Vec<usize>> =
+                std::collections::HashMap::new();
+            for (n, i) in cl.items.iter().enumerate() {
+                let f = cl.documents.get(i.document).map_or("", |d| d.path.as_str());
+                of_section
+                    .entry((f, i.section.as_slice()))
+                    .or_default()
+                    .push(n);
+            }
             let mut file = "";
             for s in &sums {
                 if s.file != file {
@@ -489,19 +499,17 @@ fn status(a: StatusArgs) -> Result<u8> {
                         String::new()
                     }
                 );
-                for (i, t) in cl.items.iter().zip(&st) {
-                    if i.section == s.section
-                        && cl.documents.get(i.document).map(|d| d.path.as_str()) == Some(&s.file)
-                    {
-                        let bx = if t.ticked() { "[x]" } else { "[ ]" };
-                        outln!(
-                            o,
-                            "      {bx} {}  {}  — {}",
-                            i.id,
-                            printable(&i.text),
-                            t.note
-                        );
-                    }
+                let key = (s.file.as_str(), s.section.as_slice());
+                for &n in of_section.get(&key).map_or(&[][..], Vec::as_slice) {
+                    let (i, t) = (&cl.items[n], &st[n]);
+                    let bx = if t.ticked() { "[x]" } else { "[ ]" };
+                    outln!(
+                        o,
+                        "      {bx} {}  {}  — {}",
+                        i.id,
+                        printable(&i.text),
+                        t.note
+                    );
                 }
             }
             let total: usize = sums.iter().map(|s| s.total).sum();
