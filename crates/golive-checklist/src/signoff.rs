@@ -133,12 +133,14 @@ pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistErr
 
 /// First line of the file as golive writes it. Files that start with it must end with
 /// [`TRAILER`]: golive writes that line last, so a file without it was cut short.
-pub const HEADER: &str = "# Sign-offs of manual checklist items, written by `golive checklist sign`. Commit this file.";
+pub const HEADER: &str =
+    "# Sign-offs of manual checklist items, written by `golive checklist sign`. Commit this file.";
 /// First line of the files written by golive before the trailer existed (read as they are).
 const OLD_HEADER: &str =
     "# Sign-offs of manual checklist items (`golive checklist sign`). Commit this file.";
 /// Last line of the file as golive writes it.
-pub const TRAILER: &str = "# End of sign-offs (golive writes this line last: a file without it is incomplete).";
+pub const TRAILER: &str =
+    "# End of sign-offs (golive writes this line last: a file without it is incomplete).";
 
 /// Why a sign-off file cannot be trusted, if it cannot: empty, binary, cut short.
 fn damage(text: &str) -> Option<String> {
@@ -157,7 +159,11 @@ fn damage(text: &str) -> Option<String> {
         return Some("the file was cut short inside its first line".into());
     }
     if text.starts_with(HEADER) {
-        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let last = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         if last.trim_end() != TRAILER {
             return Some(format!(
                 "line {}: the file was cut short: it ends without the `{}` line golive writes last",
@@ -441,6 +447,61 @@ mod tests {
         assert_eq!(s.event.len(), 2);
         assert!(expiry_from("soon", now).is_err());
         assert!(s.sign("c", "X", now, None, None, Some(now.date())).is_err());
+    }
+
+    #[test]
+    fn impossible_dates_and_control_characters() {
+        let now = datetime!(2026-11-20 10:00 UTC);
+        let e = expiry_from("2027-02-30", now).unwrap_err().to_string();
+        assert!(e.contains("not a valid date"), "{e}");
+        assert!(!e.contains("unit"), "{e}");
+        assert_eq!(
+            expiry_from("2027-02-28", now).unwrap().to_string(),
+            "2027-02-28"
+        );
+        let mut s = SignOffs::default();
+        let e = s
+            .sign("a", "Marie\n  [x] fake", now, None, None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("control characters"), "{e}");
+        assert!(
+            s.sign("a", "Marie", now, None, Some("https://x\n".into()), None)
+                .is_err()
+        );
+        assert!(s.event.is_empty());
+    }
+
+    #[test]
+    fn damaged_files_are_errors_with_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("signoffs.toml");
+        let now = datetime!(2026-11-20 10:00 UTC);
+        let mut s = SignOffs::default();
+        s.sign("a", "Marie", now, None, None, None).unwrap();
+        s.sign("b", "Paul", now, None, None, None).unwrap();
+        s.save(&p).unwrap();
+        let good = std::fs::read_to_string(&p).unwrap();
+        assert!(good.starts_with(HEADER) && good.trim_end().ends_with(TRAILER));
+        let cut = &good[..good.rfind("# End").unwrap()];
+        for (text, want) in [
+            ("", "empty"),
+            (&good[..12], "cut short"),
+            (cut, "cut short"),
+            ("[event]]\n", "line 1"),
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = SignOffs::load(&p).unwrap_err();
+            assert!(matches!(e, ChecklistError::Damaged { .. }), "{e}");
+            let e = e.to_string();
+            assert!(e.contains(want) && e.contains("git checkout"), "{e}");
+            // update refuses too, and leaves the file as it was.
+            assert!(SignOffs::update(&p, |s| s.unsign("a", "X", "r", now)).is_err());
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+        }
+        // A file of an earlier golive (old header, no end line) still reads.
+        std::fs::write(&p, format!("{OLD_HEADER}\n[[event]]\naction = \"sign\"\nitem = \"a\"\nby = \"M\"\nat = \"2026-11-20T10:00:00Z\"\n")).unwrap();
+        assert_eq!(SignOffs::load(&p).unwrap().event.len(), 1);
     }
 
     #[test]

@@ -51,10 +51,7 @@ fn cases_of(report: &Report, cat: Category) -> Vec<Case> {
         } else {
             format!("{}: {title}", r.check)
         };
-        let findings: Vec<&Finding> = by_check
-            .get(r.check.as_str())
-            .cloned()
-            .unwrap_or_default();
+        let findings: Vec<&Finding> = by_check.get(r.check.as_str()).cloned().unwrap_or_default();
         let relevant: Vec<&Finding> = findings
             .iter()
             .copied()

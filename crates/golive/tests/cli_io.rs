@@ -134,11 +134,7 @@ fn twenty_concurrent_signers_lose_nothing() {
     }
     // Every item signed: all 20 count.
     let o = run(t.path(), &["checklist", "status", "--dir", &d(t.path())]);
-    assert!(
-        out(&o).contains("20/20 items have evidence"),
-        "{}",
-        out(&o)
-    );
+    assert!(out(&o).contains("20/20 items have evidence"), "{}", out(&o));
     // No temporary file left beside it.
     let mut names: Vec<String> = std::fs::read_dir(t.path().join(".golive"))
         .unwrap()
@@ -206,7 +202,15 @@ fn kill_during_a_sign_leaves_the_old_or_the_new_file() {
     let old = std::fs::read(signoffs(t.path())).unwrap();
     let all = steps(sign(t.path(), &ids[1], "probe"));
     let path = d(&signoffs(t.path()));
-    for s in ["locked", "temp-created", "half-written", "written", "synced", "renamed", "done"] {
+    for s in [
+        "locked",
+        "temp-created",
+        "half-written",
+        "written",
+        "synced",
+        "renamed",
+        "done",
+    ] {
         assert!(
             all.contains(&format!("{s} {path}")),
             "step {s} missing: {all:?}"
@@ -345,7 +349,15 @@ fn a_damaged_signoff_file_is_an_error_not_zero_signed() {
             vec!["checklist", "status", "--dir", &dir],
             vec!["checklist", "sign", &ids[0], "--by", "x", "--dir", &dir],
             vec![
-                "checklist", "unsign", &ids[1], "--by", "x", "--reason", "r", "--dir", &dir,
+                "checklist",
+                "unsign",
+                &ids[1],
+                "--by",
+                "x",
+                "--reason",
+                "r",
+                "--dir",
+                &dir,
             ],
             vec!["check", &dir],
         ];
