@@ -131,8 +131,9 @@ pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistErr
         .ok_or_else(|| ChecklistError::Usage(format!("--expires {spec}: too far in the future")))
 }
 
-/// First line of the file as golive writes it. Files that start with it must end with
-/// [`TRAILER`]: golive writes that line last, so a file without it was cut short.
+/// First line of the file as golive writes it. Files that start with it must hold the line
+/// [`TRAILER`]: golive writes that line last, so a file without it was cut short (events added
+/// by hand after it are fine).
 pub const HEADER: &str =
     "# Sign-offs of manual checklist items, written by `golive checklist sign`. Commit this file.";
 /// First line of the files written by golive before the trailer existed (read as they are).
@@ -158,19 +159,14 @@ fn damage(text: &str) -> Option<String> {
     if !text.contains('\n') && (HEADER.starts_with(text) || OLD_HEADER.starts_with(text)) {
         return Some("the file was cut short inside its first line".into());
     }
-    if text.starts_with(HEADER) {
-        let last = text
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        if last.trim_end() != TRAILER {
-            return Some(format!(
-                "line {}: the file was cut short: it ends without the `{}` line golive writes last",
-                text.lines().count(),
-                TRAILER.split(" (").next().unwrap_or(TRAILER)
-            ));
-        }
+    // The end line must be there; events appended by hand after it (or merged in by git) are
+    // fine: a cut removes the end line, as golive writes it last.
+    if text.starts_with(HEADER) && !text.lines().any(|l| l.trim_end() == TRAILER) {
+        return Some(format!(
+            "line {}: the file was cut short: it has no `{}` line, which golive writes last",
+            text.lines().count(),
+            TRAILER.split(" (").next().unwrap_or(TRAILER)
+        ));
     }
     None
 }
@@ -499,6 +495,13 @@ mod tests {
             assert!(SignOffs::update(&p, |s| s.unsign("a", "X", "r", now)).is_err());
             assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
         }
+        // Events appended by hand after the end line are read.
+        std::fs::write(
+            &p,
+            format!("{good}\n[[event]]\naction = \"sign\"\nitem = \"c\"\nby = \"M\"\nat = \"2026-11-20T10:00:00Z\"\n"),
+        )
+        .unwrap();
+        assert_eq!(SignOffs::load(&p).unwrap().event.len(), 3);
         // A file of an earlier golive (old header, no end line) still reads.
         std::fs::write(&p, format!("{OLD_HEADER}\n[[event]]\naction = \"sign\"\nitem = \"a\"\nby = \"M\"\nat = \"2026-11-20T10:00:00Z\"\n")).unwrap();
         assert_eq!(SignOffs::load(&p).unwrap().event.len(), 1);

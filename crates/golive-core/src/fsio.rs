@@ -91,13 +91,28 @@ fn temp_beside(target: &Path) -> io::Result<(PathBuf, File)> {
     }
 }
 
+/// Where a write of `target` lands: the file a symbolic link points to (the link stays a
+/// link, as with a plain write), else `target` itself.
+fn resolve(target: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf())
+        }
+        _ => target.to_path_buf(),
+    }
+}
+
 /// Writes `bytes` to a temporary file beside `target` and flushes it to disk; returns its path.
-/// On error the temporary file is removed.
+/// The file gets the permissions of the file it replaces, if any. On error the temporary file
+/// is removed.
 fn write_temp(target: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let dir = parent_dir(target);
     std::fs::create_dir_all(dir)?;
     let (tmp, mut f) = temp_beside(target)?;
     let result = (|| {
+        if let Ok(m) = std::fs::metadata(target) {
+            f.set_permissions(m.permissions())?;
+        }
         test_step("temp-created", target);
         let half = bytes.len() / 2;
         f.write_all(&bytes[..half])?;
@@ -118,6 +133,7 @@ fn write_temp(target: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
 /// Replaces `target` with `bytes`, atomically: readers and crashes see either the old file or
 /// the new one. Creates the target's directory when missing.
 pub fn write_atomic(target: &Path, bytes: impl AsRef<[u8]>) -> io::Result<()> {
+    let target = &resolve(target);
     let tmp = write_temp(target, bytes.as_ref())?;
     if let Err(e) = std::fs::rename(&tmp, target) {
         let _ = std::fs::remove_file(&tmp);
@@ -243,6 +259,28 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["x.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_and_symlinks_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("real.json");
+        write_atomic(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let link = d.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, "new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]
