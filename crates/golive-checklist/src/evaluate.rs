@@ -9,10 +9,12 @@
 //! - A box ticked in the Markdown is a claim, not evidence: it counts for nothing.
 
 use crate::mapping::Mapper;
-use crate::signoff::{SignOffs, Standing, date_of};
+use crate::signoff::{Latest, SignOffs, Standing, date_of};
+use crate::text::printable;
 use crate::{Checklist, Item};
 use golive_core::{Catalog, Check, Collector, Evidence, Finding, Outcome, Severity, Stage};
 use serde::Serialize;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// The standing of one item.
@@ -92,19 +94,28 @@ pub fn evaluate(
     catalog: &Catalog,
     now: OffsetDateTime,
 ) -> Vec<ItemStatus> {
+    let latest = signoffs.latest();
+    // Unsuppressed findings by check, built once (a scan of every finding per item would be
+    // quadratic on big checklists and big reports).
+    let mut by_check: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (n, f) in findings.iter().enumerate() {
+        if f.suppressed.is_none() {
+            by_check.entry(f.check.as_str()).or_default().push(n);
+        }
+    }
     cl.items
         .iter()
-        .map(|i| evaluate_item(i, signoffs, findings, catalog, now))
+        .map(|i| evaluate_item(i, &latest, findings, &by_check, catalog, now))
         .collect()
 }
 
-fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> ItemStatus {
+fn sign_off_status(item: &Item, signoffs: &Latest<'_>, now: OffsetDateTime) -> ItemStatus {
     let (outcome, note, evidence) = match signoffs.standing(&item.id, now) {
         Standing::Valid(e) => (
             Outcome::Pass,
-            format!("signed by {} {}", e.by, date_of(&e.at)),
+            format!("signed by {} {}", printable(&e.by), date_of(&e.at)),
             vec![Evidence::SignOff {
-                by: e.by.clone(),
+                by: printable(&e.by).into_owned(),
                 at: e.at.clone(),
                 note: e.note.clone(),
                 evidence_url: e.evidence.clone(),
@@ -116,7 +127,7 @@ fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> Ite
             format!(
                 "sign-off expired on {} (signed by {} {}): sign again",
                 e.expires.as_deref().unwrap_or("?"),
-                e.by,
+                printable(&e.by),
                 date_of(&e.at)
             ),
             Vec::new(),
@@ -125,9 +136,9 @@ fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> Ite
             Outcome::Manual,
             format!(
                 "manual: sign-off withdrawn by {} {} ({})",
-                e.by,
+                printable(&e.by),
                 date_of(&e.at),
-                e.reason.as_deref().unwrap_or("")
+                printable(e.reason.as_deref().unwrap_or(""))
             ),
             Vec::new(),
         ),
@@ -148,8 +159,9 @@ fn sign_off_status(item: &Item, signoffs: &SignOffs, now: OffsetDateTime) -> Ite
 
 fn evaluate_item(
     item: &Item,
-    signoffs: &SignOffs,
+    signoffs: &Latest<'_>,
     findings: &[Finding],
+    by_check: &HashMap<&str, Vec<usize>>,
     catalog: &Catalog,
     now: OffsetDateTime,
 ) -> ItemStatus {
@@ -157,10 +169,17 @@ fn evaluate_item(
         return sign_off_status(item, signoffs, now);
     }
     let mut worst: Option<(Outcome, String, Vec<Evidence>)> = None;
-    for f in findings
+    // The findings of the item's checks, in report order.
+    let mut of_item: Vec<usize> = item
+        .mapped
         .iter()
-        .filter(|f| f.suppressed.is_none() && item.mapped.contains(&f.check))
-    {
+        .filter_map(|c| by_check.get(c.as_str()))
+        .flatten()
+        .copied()
+        .collect();
+    of_item.sort_unstable();
+    of_item.dedup();
+    for f in of_item.into_iter().map(|n| &findings[n]) {
         let (mut outcome, mut why) = (f.outcome, String::new());
         if let Some((ok, text)) = item_threshold(item, f) {
             outcome = if ok { Outcome::Pass } else { Outcome::Fail };
@@ -269,9 +288,12 @@ pub fn report_additions(
     // Mapped checks nobody produced findings for, with the items that point at them.
     let mut missing: Vec<(String, Vec<&Item>)> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
+    let latest = signoffs.latest();
+    let produced: std::collections::HashSet<&str> =
+        prior.iter().map(|f| f.check.as_str()).collect();
     for item in cl.items.iter().filter(|i| !i.is_manual()) {
         for c in &item.mapped {
-            if prior.iter().any(|f| &f.check == c) {
+            if produced.contains(c.as_str()) {
                 continue;
             }
             if catalog.get(c).is_none() {
@@ -354,7 +376,7 @@ pub fn report_additions(
             references: Vec::new(),
             tags: vec!["checklist".into()],
         };
-        let st = sign_off_status(item, signoffs, now);
+        let st = sign_off_status(item, &latest, now);
         let mut f = Finding::new(
             &check,
             st.outcome,
@@ -395,26 +417,24 @@ pub struct SectionSummary {
 /// Groups statuses by file and section, in document order.
 pub fn summarize(cl: &Checklist, statuses: &[ItemStatus]) -> Vec<SectionSummary> {
     let mut out: Vec<SectionSummary> = Vec::new();
+    // (file, section) → index in `out`: a lookup per item, not a scan of every section.
+    let mut index: HashMap<(&str, &[String]), usize> = HashMap::new();
     for (item, st) in cl.items.iter().zip(statuses) {
         let file = cl
             .documents
             .get(item.document)
-            .map(|d| d.path.clone())
-            .unwrap_or_default();
-        let idx = match out
-            .iter()
-            .position(|s| s.file == file && s.section == item.section)
-        {
-            Some(i) => i,
-            None => {
+            .map_or("", |d| d.path.as_str());
+        let idx = *index
+            .entry((file, item.section.as_slice()))
+            .or_insert_with(|| {
+                let file = file.to_string();
                 out.push(SectionSummary {
                     file,
                     section: item.section.clone(),
                     ..Default::default()
                 });
                 out.len() - 1
-            }
-        };
+            });
         let s = &mut out[idx];
         s.total += 1;
         if st.automated && !st.note.starts_with("signed by") {

@@ -66,6 +66,12 @@ pub enum ChecklistError {
     },
     #[error("{path}: {message}")]
     Input { path: String, message: String },
+    /// A file golive keeps (the sign-offs) is damaged: it is neither read as empty nor
+    /// overwritten.
+    #[error(
+        "{path}: {message}. The file is damaged; golive neither reads it nor writes over it. Restore it from version control (`git checkout -- {path}`) or a backup, or repair the line by hand, then run the command again"
+    )]
+    Damaged { path: String, message: String },
     #[error("{origin}: {message}")]
     Mapping { origin: String, message: String },
     #[error(
@@ -80,15 +86,28 @@ pub enum ChecklistError {
 
 /// One imported document: its path as given and its repaired text (kept so that export can
 /// write the checklist back in its original structure). The text is stored beside the checklist
-/// file, in `<checklist file stem>.d/<n>.md` (plain Markdown: fast to write and to diff), not in
-/// the TOML itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// file, in `<checklist file stem>.d/<n>-<hash>.md` (plain Markdown: fast to write and to diff),
+/// not in the TOML itself; the name carries a hash of the text so that a new import writes new
+/// files and the old ones stay until the new checklist.toml is in place (see [`Checklist::save`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     pub path: String,
     #[serde(skip)]
     pub text: String,
+    /// The file name of the stored text in the `.d` directory (files written before this field
+    /// existed are `<n>.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<String>,
     #[serde(default)]
     pub repairs: Repairs,
+}
+
+/// Two documents are equal when their path, text and repairs are: where the text is stored
+/// does not matter.
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.text == other.text && self.repairs == other.repairs
+    }
 }
 
 /// One checklist item.
@@ -245,14 +264,22 @@ impl Checklist {
         }
     }
 
-    /// Where the repaired text of document `i` is stored, beside the checklist file.
-    pub fn document_path(path: &Path, i: usize) -> std::path::PathBuf {
+    /// The directory of the stored document texts: `<checklist file stem>.d`, beside it.
+    pub fn documents_dir(path: &Path) -> std::path::PathBuf {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "checklist".into());
         path.with_file_name(format!("{stem}.d"))
-            .join(format!("{i}.md"))
+    }
+
+    /// Where the repaired text of document `i` is stored, beside the checklist file.
+    pub fn document_path(&self, path: &Path, i: usize) -> std::path::PathBuf {
+        let dir = Checklist::documents_dir(path);
+        match self.documents.get(i).and_then(|d| d.stored.as_deref()) {
+            Some(name) => dir.join(name),
+            None => dir.join(format!("{i}.md")),
+        }
     }
 
     /// Reads `.golive/checklist.toml` and the documents beside it.
@@ -261,12 +288,38 @@ impl Checklist {
             path: path.display().to_string(),
             source: e,
         })?;
+        if text.is_empty() {
+            return Err(ChecklistError::Store {
+                path: path.display().to_string(),
+                message: "the file is empty (0 bytes)".into(),
+            });
+        }
         let mut cl: Checklist = toml::from_str(&text).map_err(|e| ChecklistError::Store {
             path: path.display().to_string(),
-            message: e.message().trim().to_string(),
+            message: match e.span() {
+                Some(sp) => format!(
+                    "line {}: {}",
+                    golive_core::config::line_of(&text, sp.start),
+                    e.message().trim()
+                ),
+                None => e.message().trim().to_string(),
+            },
         })?;
-        for (i, d) in cl.documents.iter_mut().enumerate() {
-            let p = Checklist::document_path(path, i);
+        for i in 0..cl.documents.len() {
+            if let Some(name) = cl.documents[i].stored.as_deref()
+                && !is_plain_name(name)
+            {
+                return Err(ChecklistError::Store {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "document {}: `stored = \"{name}\"` is not a file name inside {}",
+                        i + 1,
+                        Checklist::documents_dir(path).display()
+                    ),
+                });
+            }
+            let p = cl.document_path(path, i);
+            let d = &mut cl.documents[i];
             d.text = std::fs::read_to_string(&p).map_err(|e| ChecklistError::Store {
                 path: p.display().to_string(),
                 message: format!(
@@ -278,49 +331,55 @@ impl Checklist {
         Ok(cl)
     }
 
-    /// Writes `.golive/checklist.toml` (creating `.golive/`).
+    /// Writes `.golive/checklist.toml` (creating `.golive/`) and the document texts beside it,
+    /// so that a crash at any point leaves either the old import or the new one, whole: the
+    /// texts go to new files first (names carry a hash of the text), then checklist.toml is
+    /// replaced atomically, and only then are the texts no longer referenced removed. All of
+    /// it under the lock of checklist.toml, so two imports do not mix.
     pub fn save(&self, path: &Path) -> Result<(), ChecklistError> {
-        let w = |e: std::io::Error| ChecklistError::Write {
-            path: path.display().to_string(),
-            source: e,
+        let w = |p: &Path| {
+            let p = p.display().to_string();
+            move |e: std::io::Error| ChecklistError::Write { path: p, source: e }
         };
-        if let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(w)?;
+        let lock = golive_core::fsio::lock(path).map_err(w(&golive_core::fsio::lock_path(path)))?;
+        lock.clean_stale_temps();
+        let dir = Checklist::documents_dir(path);
+        let mut stored = self.clone();
+        let mut keep = std::collections::HashSet::new();
+        for (i, d) in stored.documents.iter_mut().enumerate() {
+            let name = format!("{i}-{:016x}.md", fnv1a(d.text.as_bytes()));
+            let p = dir.join(&name);
+            let same = std::fs::read(&p).is_ok_and(|b| b == d.text.as_bytes());
+            if !same {
+                golive_core::fsio::write_atomic(&p, &d.text).map_err(w(&p))?;
+            }
+            keep.insert(name.clone());
+            d.stored = Some(name);
         }
-        let body = toml::to_string(self).map_err(|e| ChecklistError::Store {
+        let body = toml::to_string(&stored).map_err(|e| ChecklistError::Store {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        let docs = Checklist::document_path(path, 0);
-        if let Some(dir) = docs.parent() {
-            if dir.is_dir() {
-                std::fs::remove_dir_all(dir).map_err(|e| ChecklistError::Write {
-                    path: dir.display().to_string(),
-                    source: e,
-                })?;
-            }
-            std::fs::create_dir_all(dir).map_err(|e| ChecklistError::Write {
-                path: dir.display().to_string(),
-                source: e,
-            })?;
-        }
-        for (i, d) in self.documents.iter().enumerate() {
-            let p = Checklist::document_path(path, i);
-            std::fs::write(&p, &d.text).map_err(|e| ChecklistError::Write {
-                path: p.display().to_string(),
-                source: e,
-            })?;
-        }
         let text = format!(
             "# Imported by `golive checklist import`; re-import to refresh. The repaired documents are in {}/. Sign-offs live in signoffs.toml.\n{body}",
-            docs.parent()
-                .and_then(|d| d.file_name())
+            dir.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         );
-        std::fs::write(path, text).map_err(w)
+        golive_core::fsio::write_atomic(path, text).map_err(w(path))?;
+        // The new checklist.toml is in place: texts of earlier imports can go (and temporary
+        // files a killed import left there).
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let ours = name.ends_with(".md") || name.contains(".golive-tmp-");
+                if ours && !keep.contains(&name) && e.path().is_file() {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        drop(lock);
+        Ok(())
     }
 
     /// The JSON of `golive checklist import --format json` (shape documented in docs/checklist.md).
@@ -365,6 +424,25 @@ impl Checklist {
             "warnings": self.warnings,
         })
     }
+}
+
+/// A file name with no directory part (`0-1a2b.md`), as `stored` must be.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && Path::new(name).components().count() == 1
+}
+
+/// FNV-1a, 64 bits: a stable hash of a document's text for its stored file name (not for
+/// security: it only tells imports apart).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// Reads and imports checklist files.
@@ -509,6 +587,7 @@ pub fn import_bytes(docs: &[(&str, &[u8])], mapper: &Mapper) -> Result<Checklist
             path: path.to_string(),
             text,
             repairs: rep,
+            stored: None,
         });
     }
     Ok(cl)

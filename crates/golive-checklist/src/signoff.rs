@@ -23,6 +23,7 @@
 
 use crate::ChecklistError;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -81,10 +82,42 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s.trim(), &f).ok()
 }
 
+/// `NNNN-NN-NN` (digits and dashes), whether or not it is a real day.
+fn looks_like_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1..].iter().all(|p| (1..=2).contains(&p.len()))
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Checks a name given with `--by`: not empty, no control characters (a newline in a name
+/// would print fake lines in `golive checklist status`).
+fn check_name(by: &str, what: &str) -> Result<(), ChecklistError> {
+    if by.trim().is_empty() {
+        return Err(ChecklistError::Usage(format!(
+            "--by must name the person {what}"
+        )));
+    }
+    if let Some(c) = by.chars().find(|c| c.is_control()) {
+        return Err(ChecklistError::Usage(format!(
+            "--by {:?}: a name cannot contain control characters (found {})",
+            by,
+            c.escape_default()
+        )));
+    }
+    Ok(())
+}
+
 /// `--expires`: a duration from now (`90d`, `12w`) or a date (`2027-01-31`).
 pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistError> {
     if let Some(d) = parse_date(spec) {
         return Ok(d);
+    }
+    if looks_like_date(spec) {
+        return Err(ChecklistError::Usage(format!(
+            "--expires {spec}: not a valid date (no such day); give a date like `2027-01-31` or a duration like `90d`"
+        )));
     }
     let dur = golive_core::units::parse_duration(spec).map_err(|e| {
         ChecklistError::Usage(format!(
@@ -98,25 +131,87 @@ pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistErr
         .ok_or_else(|| ChecklistError::Usage(format!("--expires {spec}: too far in the future")))
 }
 
+/// First line of the file as golive writes it. Files that start with it must hold the line
+/// [`TRAILER`]: golive writes that line last, so a file without it was cut short (events added
+/// by hand after it are fine).
+pub const HEADER: &str =
+    "# Sign-offs of manual checklist items, written by `golive checklist sign`. Commit this file.";
+/// First line of the files written by golive before the trailer existed (read as they are).
+const OLD_HEADER: &str =
+    "# Sign-offs of manual checklist items (`golive checklist sign`). Commit this file.";
+/// Last line of the file as golive writes it.
+pub const TRAILER: &str =
+    "# End of sign-offs (golive writes this line last: a file without it is incomplete).";
+
+/// Why a sign-off file cannot be trusted, if it cannot: empty, binary, cut short.
+fn damage(text: &str) -> Option<String> {
+    if text.is_empty() {
+        return Some(
+            "the file is empty (0 bytes): a write was cut short, or something emptied it".into(),
+        );
+    }
+    if let Some(at) = text.find('\0') {
+        return Some(format!(
+            "line {}: NUL bytes: the file was damaged on disk (a crash, a bad copy)",
+            golive_core::config::line_of(text, at)
+        ));
+    }
+    if !text.contains('\n') && (HEADER.starts_with(text) || OLD_HEADER.starts_with(text)) {
+        return Some("the file was cut short inside its first line".into());
+    }
+    // The end line must be there; events appended by hand after it (or merged in by git) are
+    // fine: a cut removes the end line, as golive writes it last.
+    if text.starts_with(HEADER) && !text.lines().any(|l| l.trim_end() == TRAILER) {
+        return Some(format!(
+            "line {}: the file was cut short: it has no `{}` line, which golive writes last",
+            text.lines().count(),
+            TRAILER.split(" (").next().unwrap_or(TRAILER)
+        ));
+    }
+    None
+}
+
 impl SignOffs {
-    /// Reads the file; a missing file is an empty list.
+    /// Reads the file; a missing file is an empty list. A file that exists but is damaged
+    /// (empty, cut short, not valid TOML, not UTF-8) is an error naming the line, never an
+    /// empty list.
     pub fn load(path: &Path) -> Result<SignOffs, ChecklistError> {
-        if !path.exists() {
-            return Ok(SignOffs::default());
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| ChecklistError::Read {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(SignOffs::default());
+            }
+            Err(e) => {
+                return Err(ChecklistError::Read {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+            }
+        };
+        let damaged = |message: String| ChecklistError::Damaged {
             path: path.display().to_string(),
-            source: e,
-        })?;
+            message,
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let ok = e.utf8_error().valid_up_to();
+                let head = String::from_utf8_lossy(&e.as_bytes()[..ok]);
+                return Err(damaged(format!(
+                    "line {}: not UTF-8 text",
+                    golive_core::config::line_of(&head, ok)
+                )));
+            }
+        };
+        if let Some(why) = damage(&text) {
+            return Err(damaged(why));
+        }
         let s: SignOffs = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|sp| format!("line {}: ", golive_core::config::line_of(&text, sp.start)))
                 .unwrap_or_default();
-            ChecklistError::Input {
-                path: path.display().to_string(),
-                message: format!("{line}{}", e.message().trim()),
-            }
+            damaged(format!("{line}{}", e.message().trim()))
         })?;
         for (i, e) in s.event.iter().enumerate() {
             if OffsetDateTime::parse(&e.at, &Rfc3339).is_err() {
@@ -146,26 +241,47 @@ impl SignOffs {
         Ok(s)
     }
 
-    /// Writes the file (creating its directory).
-    pub fn save(&self, path: &Path) -> Result<(), ChecklistError> {
-        let w = |e: std::io::Error| ChecklistError::Write {
-            path: path.display().to_string(),
-            source: e,
-        };
-        if let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(w)?;
-        }
+    /// The file's text as golive writes it: header, events, trailer.
+    fn render(&self, path: &Path) -> Result<String, ChecklistError> {
         let body = toml::to_string(self).map_err(|e| ChecklistError::Store {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        std::fs::write(
-            path,
-            format!("# Sign-offs of manual checklist items (`golive checklist sign`). Commit this file.\n{body}"),
-        )
-        .map_err(w)
+        let body = body.trim_end();
+        let sep = if body.is_empty() { "" } else { "\n" };
+        Ok(format!("{HEADER}\n{body}{sep}\n{TRAILER}\n"))
+    }
+
+    fn write_unlocked(&self, path: &Path) -> Result<(), ChecklistError> {
+        let text = self.render(path)?;
+        golive_core::fsio::write_atomic(path, text).map_err(|e| ChecklistError::Write {
+            path: path.display().to_string(),
+            source: e,
+        })
+    }
+
+    /// Writes the file (creating its directory), atomically and under the file's lock. To
+    /// change the sign-offs on disk, use [`SignOffs::update`], which also reads under the lock.
+    pub fn save(&self, path: &Path) -> Result<(), ChecklistError> {
+        let _lock = lock(path)?;
+        self.write_unlocked(path)
+    }
+
+    /// Read-modify-write under the lock of `path` (`<path>.lock`): reads the sign-offs, lets
+    /// `change` append to them, and writes them back atomically, so that concurrent `golive
+    /// checklist sign` processes wait for each other and none loses an event. A damaged file is
+    /// an error and is left untouched; when `change` fails nothing is written.
+    pub fn update<T>(
+        path: &Path,
+        change: impl FnOnce(&mut SignOffs) -> Result<T, ChecklistError>,
+    ) -> Result<T, ChecklistError> {
+        let lock = lock(path)?;
+        lock.clean_stale_temps();
+        let mut s = SignOffs::load(path)?;
+        let out = change(&mut s)?;
+        s.write_unlocked(path)?;
+        drop(lock);
+        Ok(out)
     }
 
     /// Appends a sign-off.
@@ -179,10 +295,14 @@ impl SignOffs {
         evidence: Option<String>,
         expires: Option<Date>,
     ) -> Result<&Event, ChecklistError> {
-        if by.trim().is_empty() {
-            return Err(ChecklistError::Usage(
-                "--by must name the person signing off".into(),
-            ));
+        check_name(by, "signing off")?;
+        if let Some(u) = &evidence
+            && let Some(c) = u.chars().find(|c| c.is_control())
+        {
+            return Err(ChecklistError::Usage(format!(
+                "--evidence {u:?}: a link cannot contain control characters (found {})",
+                c.escape_default()
+            )));
         }
         if let Some(d) = expires
             && d <= now.date()
@@ -217,11 +337,7 @@ impl SignOffs {
                 "--reason must say why the sign-off is withdrawn".into(),
             ));
         }
-        if by.trim().is_empty() {
-            return Err(ChecklistError::Usage(
-                "--by must name the person withdrawing the sign-off".into(),
-            ));
-        }
+        check_name(by, "withdrawing the sign-off")?;
         if !matches!(
             self.standing(item, now),
             Standing::Valid(_) | Standing::Expired(_)
@@ -243,19 +359,51 @@ impl SignOffs {
         Ok(())
     }
 
-    /// The standing of an item at `now`.
+    /// The standing of an item at `now`. Scans the events: to ask about many items, use
+    /// [`SignOffs::latest`] once.
     pub fn standing(&self, item: &str, now: OffsetDateTime) -> Standing<'_> {
-        let Some(last) = self.event.iter().rev().find(|e| e.item == item) else {
-            return Standing::None;
-        };
-        match last.action {
-            Action::Unsign => Standing::Withdrawn(last),
-            Action::Sign => match last.expires.as_deref().and_then(parse_date) {
-                Some(d) if d <= now.date() => Standing::Expired(last),
-                _ => Standing::Valid(last),
-            },
-        }
+        standing_of(self.event.iter().rev().find(|e| e.item == item), now)
     }
+
+    /// The last event of every item, for standing lookups in constant time.
+    pub fn latest(&self) -> Latest<'_> {
+        let mut m = HashMap::with_capacity(self.event.len());
+        for e in &self.event {
+            m.insert(e.item.as_str(), e);
+        }
+        Latest(m)
+    }
+}
+
+/// The last event of every item (see [`SignOffs::latest`]).
+#[derive(Debug, Clone, Default)]
+pub struct Latest<'a>(HashMap<&'a str, &'a Event>);
+
+impl<'a> Latest<'a> {
+    /// The standing of an item at `now`, as [`SignOffs::standing`].
+    pub fn standing(&self, item: &str, now: OffsetDateTime) -> Standing<'a> {
+        standing_of(self.0.get(item).copied(), now)
+    }
+}
+
+fn standing_of(last: Option<&Event>, now: OffsetDateTime) -> Standing<'_> {
+    let Some(last) = last else {
+        return Standing::None;
+    };
+    match last.action {
+        Action::Unsign => Standing::Withdrawn(last),
+        Action::Sign => match last.expires.as_deref().and_then(parse_date) {
+            Some(d) if d <= now.date() => Standing::Expired(last),
+            _ => Standing::Valid(last),
+        },
+    }
+}
+
+fn lock(path: &Path) -> Result<golive_core::fsio::FileLock, ChecklistError> {
+    golive_core::fsio::lock(path).map_err(|e| ChecklistError::Write {
+        path: golive_core::fsio::lock_path(path).display().to_string(),
+        source: e,
+    })
 }
 
 /// RFC 3339, seconds precision.
@@ -295,6 +443,68 @@ mod tests {
         assert_eq!(s.event.len(), 2);
         assert!(expiry_from("soon", now).is_err());
         assert!(s.sign("c", "X", now, None, None, Some(now.date())).is_err());
+    }
+
+    #[test]
+    fn impossible_dates_and_control_characters() {
+        let now = datetime!(2026-11-20 10:00 UTC);
+        let e = expiry_from("2027-02-30", now).unwrap_err().to_string();
+        assert!(e.contains("not a valid date"), "{e}");
+        assert!(!e.contains("unit"), "{e}");
+        assert_eq!(
+            expiry_from("2027-02-28", now).unwrap().to_string(),
+            "2027-02-28"
+        );
+        let mut s = SignOffs::default();
+        let e = s
+            .sign("a", "Marie\n  [x] fake", now, None, None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("control characters"), "{e}");
+        assert!(
+            s.sign("a", "Marie", now, None, Some("https://x\n".into()), None)
+                .is_err()
+        );
+        assert!(s.event.is_empty());
+    }
+
+    #[test]
+    fn damaged_files_are_errors_with_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("signoffs.toml");
+        let now = datetime!(2026-11-20 10:00 UTC);
+        let mut s = SignOffs::default();
+        s.sign("a", "Marie", now, None, None, None).unwrap();
+        s.sign("b", "Paul", now, None, None, None).unwrap();
+        s.save(&p).unwrap();
+        let good = std::fs::read_to_string(&p).unwrap();
+        assert!(good.starts_with(HEADER) && good.trim_end().ends_with(TRAILER));
+        let cut = &good[..good.rfind("# End").unwrap()];
+        for (text, want) in [
+            ("", "empty"),
+            (&good[..12], "cut short"),
+            (cut, "cut short"),
+            ("[event]]\n", "line 1"),
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = SignOffs::load(&p).unwrap_err();
+            assert!(matches!(e, ChecklistError::Damaged { .. }), "{e}");
+            let e = e.to_string();
+            assert!(e.contains(want) && e.contains("git checkout"), "{e}");
+            // update refuses too, and leaves the file as it was.
+            assert!(SignOffs::update(&p, |s| s.unsign("a", "X", "r", now)).is_err());
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+        }
+        // Events appended by hand after the end line are read.
+        std::fs::write(
+            &p,
+            format!("{good}\n[[event]]\naction = \"sign\"\nitem = \"c\"\nby = \"M\"\nat = \"2026-11-20T10:00:00Z\"\n"),
+        )
+        .unwrap();
+        assert_eq!(SignOffs::load(&p).unwrap().event.len(), 3);
+        // A file of an earlier golive (old header, no end line) still reads.
+        std::fs::write(&p, format!("{OLD_HEADER}\n[[event]]\naction = \"sign\"\nitem = \"a\"\nby = \"M\"\nat = \"2026-11-20T10:00:00Z\"\n")).unwrap();
+        assert_eq!(SignOffs::load(&p).unwrap().event.len(), 1);
     }
 
     #[test]

@@ -117,6 +117,23 @@ pub fn item_id_in(section_key: &str, text: &str) -> String {
     format!("{}-{:06x}", slug(text, 40), h & 0xFF_FFFF)
 }
 
+/// Text from a file or a flag made safe to print on one line: control characters (newlines,
+/// escape sequences) are shown escaped (`\n`, `\u{1b}`) instead of acting.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +154,11 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, item_id(&["A".into()], "Pas de secrets hardcodés"));
         assert!(a.starts_with("pas-de-secrets-hardcodes-"));
+    }
+
+    #[test]
+    fn printable_escapes_control_characters() {
+        assert_eq!(super::printable("plain é"), "plain é");
+        assert_eq!(super::printable("a\nb\u{1b}[2J"), "a\\nb\\u{1b}[2J");
     }
 }

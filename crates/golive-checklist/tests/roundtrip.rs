@@ -214,10 +214,34 @@ fn store_round_trip_and_missing_document() {
     let raw = sample("003_7abe0c74370f0ebe.txt");
     let cl = import_bytes(&[("003.md", &raw)], &mapper()).unwrap();
     cl.save(&p).unwrap();
-    assert!(dir.path().join(".golive/checklist.d/0.md").is_file());
+    let stored: Vec<_> = std::fs::read_dir(dir.path().join(".golive/checklist.d"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(
+        stored[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("0-")
+    );
     let back = Checklist::load(&p).unwrap();
     assert_eq!(back, cl);
-    std::fs::remove_file(dir.path().join(".golive/checklist.d/0.md")).unwrap();
+    assert_eq!(back.document_path(&p, 0), stored[0]);
+    // A second save of the same checklist keeps the one text file; another import replaces it.
+    back.save(&p).unwrap();
+    let other = import_bytes(&[("other.md", b"- [ ] War room ready\n")], &mapper()).unwrap();
+    other.save(&p).unwrap();
+    let after: Vec<_> = std::fs::read_dir(dir.path().join(".golive/checklist.d"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_ne!(after[0], stored[0]);
+    assert_eq!(Checklist::load(&p).unwrap(), other);
+    cl.save(&p).unwrap();
+    std::fs::remove_file(&stored[0]).unwrap();
     let e = Checklist::load(&p).unwrap_err().to_string();
     assert!(e.contains("003.md") && e.contains("re-run"), "{e}");
 }

@@ -22,6 +22,7 @@ pub mod baseline;
 pub mod catalog;
 pub mod config;
 pub mod diff;
+pub mod fsio;
 pub mod model;
 pub mod report;
 pub mod score;

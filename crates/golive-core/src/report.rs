@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::model::{Evidence, Finding, Outcome, Severity, Skipped, Stack, Suppression};
 use crate::score::{self, CategoryScore, CheckResult, StageReadiness, Verdict};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
 /// The version of the JSON report schema (docs/report-schema.md).
@@ -106,9 +106,19 @@ impl Report {
     pub fn check(&self, id: &str) -> Option<&Check> {
         self.checks.get(id)
     }
-    /// Findings of one check.
+    /// Findings of one check. Scans every finding: to look up many checks, use
+    /// [`Report::findings_by_check`] once instead.
     pub fn findings_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings.iter().filter(move |f| f.check == id)
+    }
+    /// The findings of every check, in report order (linear; for renderers that go through
+    /// every check).
+    pub fn findings_by_check(&self) -> HashMap<&str, Vec<&Finding>> {
+        let mut m: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &self.findings {
+            m.entry(f.check.as_str()).or_default().push(f);
+        }
+        m
     }
 }
 
@@ -337,11 +347,20 @@ fn action_plan(
     findings: &[Finding],
     checks: &BTreeMap<String, Check>,
 ) -> Vec<Phase> {
+    // Findings by check, built once: looking them up per result would be quadratic in the
+    // number of checks (a 50 000-item checklist adds 50 000 dynamic checks).
+    let mut by_check: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in findings {
+        by_check.entry(f.check.as_str()).or_default().push(f);
+    }
     let item = |r: &CheckResult| {
         let check = checks.get(&r.check);
-        let of_check: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.check == r.check && f.outcome == r.outcome)
+        let of_check: Vec<&Finding> = by_check
+            .get(r.check.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|f| f.outcome == r.outcome)
             .collect();
         let mut locations: Vec<String> = of_check
             .iter()

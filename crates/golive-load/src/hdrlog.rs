@@ -44,7 +44,7 @@ pub fn write(r: &LoadResult, path: &Path) -> Result<(), LoadError> {
                 .map_err(|e| io(format!("{e:?}")))?;
         }
     }
-    std::fs::write(path, buf).map_err(|e| io(e.to_string()))
+    golive_core::fsio::write_atomic(path, buf).map_err(|e| io(e.to_string()))
 }
 
 /// Reads one log written by `--hdr-out`.

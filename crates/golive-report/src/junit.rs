@@ -38,6 +38,9 @@ fn locations(findings: &[&Finding]) -> String {
 
 fn cases_of(report: &Report, cat: Category) -> Vec<Case> {
     let mut cases = Vec::new();
+    let by_check = report.findings_by_check();
+    let in_results: std::collections::HashSet<&str> =
+        report.results.iter().map(|r| r.check.as_str()).collect();
     for r in report.results.iter().filter(|r| r.category == cat) {
         let title = report
             .check(&r.check)
@@ -48,7 +51,7 @@ fn cases_of(report: &Report, cat: Category) -> Vec<Case> {
         } else {
             format!("{}: {title}", r.check)
         };
-        let findings: Vec<&Finding> = report.findings_of(&r.check).collect();
+        let findings: Vec<&Finding> = by_check.get(r.check.as_str()).cloned().unwrap_or_default();
         let relevant: Vec<&Finding> = findings
             .iter()
             .copied()
@@ -135,7 +138,7 @@ fn cases_of(report: &Report, cat: Category) -> Vec<Case> {
         };
         if c.category != cat
             || seen.contains(&f.check.as_str())
-            || report.results.iter().any(|r| r.check == f.check)
+            || in_results.contains(f.check.as_str())
         {
             continue;
         }

@@ -136,6 +136,7 @@ pub fn render(r: &Report) -> String {
         .filter(|x| needs_attention(x.outcome))
         .collect();
     let _ = writeln!(o, "## Gaps\n");
+    let by_check = r.findings_by_check();
     if gaps.is_empty() {
         let _ = writeln!(o, "No failing, warning or undecided check.\n");
     }
@@ -155,8 +156,11 @@ pub fn render(r: &Report) -> String {
                 md_escape(title),
                 g.outcome.as_str()
             );
-            let findings: Vec<&Finding> = r
-                .findings_of(&g.check)
+            let findings: Vec<&Finding> = by_check
+                .get(g.check.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
                 .filter(|f| needs_attention(f.outcome))
                 .collect();
             for f in findings.iter().take(10) {

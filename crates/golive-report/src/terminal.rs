@@ -212,6 +212,7 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
     let _ = writeln!(o, "{}", p.bold("Categories"));
     let bar_w = if width >= 80 { 24 } else { 12 };
     let mut not_assessed = Vec::new();
+    let by_check = r.findings_by_check();
     for cat in Category::ALL {
         let mut results: Vec<_> = r.results.iter().filter(|x| x.category == cat).collect();
         results.sort_by(|a, b| {
@@ -268,6 +269,7 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
             check_block(
                 o,
                 r,
+                by_check.get(res.check.as_str()).map_or(&[], Vec::as_slice),
                 p,
                 width,
                 &res.check,
@@ -299,6 +301,7 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
 fn check_block(
     o: &mut String,
     r: &Report,
+    of_check: &[&Finding],
     p: &Paint,
     width: usize,
     id: &str,
@@ -319,8 +322,9 @@ fn check_block(
             width.saturating_sub(17 + display_width(id)).max(8)
         ))
     );
-    let shown: Vec<&Finding> = r
-        .findings_of(id)
+    let shown: Vec<&Finding> = of_check
+        .iter()
+        .copied()
         .filter(|f| verbose || needs_attention(f.outcome))
         .collect();
     let limit = if verbose {

@@ -90,7 +90,8 @@ impl OutputArgs {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
             }
-            std::fs::write(path, text).map_err(|e| {
+            // Atomic: a reader (CI uploading the SARIF) never sees half a report.
+            golive_core::fsio::write_atomic(path, text).map_err(|e| {
                 usage(format!(
                     "cannot write {} output to {}: {e}",
                     format,

@@ -60,14 +60,8 @@ fn write(a: WriteArgs) -> Result<u8> {
         .output
         .clone()
         .unwrap_or_else(|| path.join(".golive").join("baseline.json"));
-    if let Some(dir) = out.parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| crate::usage(format!("{}: {e}", dir.display())))?;
-    }
-    std::fs::write(&out, baseline.to_json())
-        .map_err(|e| crate::usage(format!("{}: {e}", out.display())))?;
+    golive_core::fsio::write_atomic(&out, baseline.to_json())
+        .map_err(|e| crate::usage(format!("cannot write {}: {e}", out.display())))?;
     let checks: std::collections::BTreeSet<&str> =
         baseline.entries.iter().map(|e| e.check.as_str()).collect();
     println!(

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use golive_checklist::evaluate::{self, ItemStatus, SectionSummary};
 use golive_checklist::mapping::Mapper;
 use golive_checklist::signoff::{self, SignOffs};
+use golive_checklist::text::printable;
 use golive_checklist::{Checklist, ChecklistError};
 use golive_core::{Catalog, Config, Finding, ReportBuilder};
 use std::path::{Path, PathBuf};
@@ -463,6 +464,16 @@ fn status(a: StatusArgs) -> Result<u8> {
                     collectors.join(", ")
                 ),
             }
+            // The items of each (file, section), gathered once (not a scan per section).
+            let mut of_section: std::collections::HashMap<(&str, &[String]), Vec<usize>> =
+                std::collections::HashMap::new();
+            for (n, i) in cl.items.iter().enumerate() {
+                let f = cl.documents.get(i.document).map_or("", |d| d.path.as_str());
+                of_section
+                    .entry((f, i.section.as_slice()))
+                    .or_default()
+                    .push(n);
+            }
             let mut file = "";
             for s in &sums {
                 if s.file != file {
@@ -489,13 +500,17 @@ fn status(a: StatusArgs) -> Result<u8> {
                         String::new()
                     }
                 );
-                for (i, t) in cl.items.iter().zip(&st) {
-                    if i.section == s.section
-                        && cl.documents.get(i.document).map(|d| d.path.as_str()) == Some(&s.file)
-                    {
-                        let bx = if t.ticked() { "[x]" } else { "[ ]" };
-                        outln!(o, "      {bx} {}  {}  — {}", i.id, i.text, t.note);
-                    }
+                let key = (s.file.as_str(), s.section.as_slice());
+                for &n in of_section.get(&key).map_or(&[][..], Vec::as_slice) {
+                    let (i, t) = (&cl.items[n], &st[n]);
+                    let bx = if t.ticked() { "[x]" } else { "[ ]" };
+                    outln!(
+                        o,
+                        "      {bx} {}  {}  — {}",
+                        i.id,
+                        printable(&i.text),
+                        t.note
+                    );
                 }
             }
             let total: usize = sums.iter().map(|s| s.total).sum();
@@ -517,17 +532,19 @@ fn sign(a: SignArgs) -> Result<u8> {
         Some(s) => Some(signoff::expiry_from(s, now).map_err(cl_err)?),
         None => None,
     };
-    let mut s = SignOffs::load(&p.signoffs).map_err(cl_err)?;
-    s.sign(
-        &item.id,
-        &a.by,
-        now,
-        a.note.clone(),
-        a.evidence.clone(),
-        expires,
-    )
+    // Read, append and write under the lock of the file: concurrent signers all keep their event.
+    SignOffs::update(&p.signoffs, |s| {
+        s.sign(
+            &item.id,
+            &a.by,
+            now,
+            a.note.clone(),
+            a.evidence.clone(),
+            expires,
+        )
+        .map(|_| ())
+    })
     .map_err(cl_err)?;
-    s.save(&p.signoffs).map_err(cl_err)?;
     println!(
         "Signed off `{}` ({}) by {}{} in {}",
         item.id,
@@ -552,10 +569,10 @@ fn unsign(a: UnsignArgs) -> Result<u8> {
     let p = paths(&a.dir.dir, &config);
     let cl = load_checklist(&p)?;
     let item = cl.resolve(&a.id).map_err(cl_err)?;
-    let mut s = SignOffs::load(&p.signoffs).map_err(cl_err)?;
-    s.unsign(&item.id, &a.by, &a.reason, OffsetDateTime::now_utc())
-        .map_err(cl_err)?;
-    s.save(&p.signoffs).map_err(cl_err)?;
+    SignOffs::update(&p.signoffs, |s| {
+        s.unsign(&item.id, &a.by, &a.reason, OffsetDateTime::now_utc())
+    })
+    .map_err(cl_err)?;
     println!(
         "Withdrew the sign-off of `{}` ({}); recorded with the reason in {}",
         item.id,
@@ -576,7 +593,7 @@ fn export(a: ExportArgs) -> Result<u8> {
         }
     };
     match &a.output {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => golive_core::fsio::write_atomic(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => write_stdout(&text),
     }

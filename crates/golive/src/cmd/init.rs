@@ -37,11 +37,24 @@ pub fn run(args: Args) -> Result<u8> {
     // The template must always be valid; refuse to write one that is not.
     Config::parse(&text, &target.display().to_string(), Catalog::builtin())
         .map_err(|e| anyhow::anyhow!("the generated golive.toml does not parse: {e}"))?;
-    std::fs::write(&target, &text).map_err(|e| {
-        crate::usage(format!(
-            "cannot write {}: {e} (check the directory is writable)",
-            target.display()
-        ))
+    // Atomic, and without --force never over a golive.toml that appeared meanwhile.
+    let written = if args.force {
+        golive_core::fsio::write_atomic(&target, &text)
+    } else {
+        golive_core::fsio::write_new(&target, &text)
+    };
+    written.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            crate::usage(format!(
+                "{} already exists: not overwriting it (use --force to replace it)",
+                target.display()
+            ))
+        } else {
+            crate::usage(format!(
+                "cannot write {}: {e} (check the directory is writable)",
+                target.display()
+            ))
+        }
     })?;
     let stacks = if out.stacks.is_empty() {
         "no known stack".to_string()
