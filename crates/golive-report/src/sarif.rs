@@ -351,6 +351,23 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A message without the line references it may quote (`src/app.js:12`, `app.py:3:5`), so
+/// that a fingerprint made from it survives moved lines.
+fn without_line_refs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    normalise(&out)
+}
+
 /// FNV-1a 64.
 fn fnv(key: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -380,7 +397,7 @@ fn fingerprint(ctx: &Ctx<'_>, f: &Finding) -> String {
             key.push('\0');
             match snippet.as_deref().map(normalise).filter(|s| !s.is_empty()) {
                 Some(s) => key.push_str(&s),
-                None => key.push_str(&normalise(&f.message)),
+                None => key.push_str(&without_line_refs(&f.message)),
             }
         }
         _ => {
@@ -393,7 +410,7 @@ fn fingerprint(ctx: &Ctx<'_>, f: &Finding) -> String {
             key.push('\0');
             match live {
                 Some(l) => key.push_str(&l),
-                None => key.push_str(&normalise(&f.message)),
+                None => key.push_str(&without_line_refs(&f.message)),
             }
         }
     }
@@ -700,5 +717,13 @@ mod tests {
         assert_eq!(t.chars().count(), MAX_DESCRIPTION);
         assert!(t.ends_with('…'));
         assert_eq!(truncate("short", MAX_DESCRIPTION), "short");
+        assert_eq!(
+            without_line_refs("console output (src/app.js:12:5),  at 10:30"),
+            without_line_refs("console output (src/app.js:40:1), at 10:30")
+        );
+        assert_ne!(
+            without_line_refs("port 8080"),
+            without_line_refs("port 9090")
+        );
     }
 }
