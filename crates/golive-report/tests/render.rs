@@ -121,9 +121,14 @@ fn sarif_rules_results_levels_and_suppressions() {
     assert_eq!(by("db.migrations")[0]["kind"], "open");
     assert_eq!(by("db.migrations")[0]["level"], "none");
     let health = by("observability.health-route")[0];
+    // Evidence from a request: a file location of the repository, and the request.
     assert_eq!(
-        health["locations"][0]["logicalLocations"][0]["name"],
-        "http://127.0.0.1:8080/health"
+        health["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "GET http://127.0.0.1:8080/health"
+    );
+    assert_eq!(
+        health["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "pyproject.toml",
+        "observability.health-route is a scan check: the stack's manifest"
     );
     assert_eq!(health["properties"]["evidence"][0]["status"], 500);
     // Pass and not-applicable are not results.
