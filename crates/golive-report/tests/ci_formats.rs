@@ -397,3 +397,41 @@ fn reports_validate_against_the_schema_and_the_check_can_fail() {
     let errs = validate::report_errors(&v, &doc);
     assert!(errs.len() >= 3, "{errs:#?}");
 }
+
+#[test]
+fn every_field_of_the_schema_is_documented_in_report_schema_md() {
+    let md = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/report-schema.md"
+    ))
+    .unwrap();
+    fn fields(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Object(props)) = m.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                m.values().for_each(|x| fields(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| fields(x, out)),
+            _ => {}
+        }
+    }
+    let mut names = Vec::new();
+    fields(&golive_core::report::json_schema(), &mut names);
+    names.sort();
+    names.dedup();
+    assert!(names.len() > 50, "{names:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            !["`", "\""]
+                .iter()
+                .any(|q| md.contains(&format!("{q}{n}{q}")) || md.contains(&format!("{q}{n}?")))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fields of the report schema not described in docs/report-schema.md: {missing:?}"
+    );
+}
