@@ -10,7 +10,19 @@ use std::sync::OnceLock;
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 /// Which collector produces findings for a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Collector {
     Scan,
@@ -33,7 +45,7 @@ impl Collector {
 }
 
 /// A check: what is verified, why, and how to fix it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// Stable dotted slug: `docker.non-root-user`.

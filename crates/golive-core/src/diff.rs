@@ -138,12 +138,136 @@ pub struct ReportDiff {
     pub still_failing: Vec<DiffItem>,
 }
 
+/// A way the after report can be worse than the before report (`golive diff --fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Regression {
+    /// A failing finding (fail or unsigned manual) that was not in the before report, or a
+    /// finding that went from warning/error to failing.
+    NewFailure,
+    /// A lower overall score (by more than 0.05 points, below rounding noise), or a score that
+    /// became n/a.
+    ScoreDrop,
+    /// A worse verdict (GO → ATTENTION → NO-GO).
+    Verdict,
+}
+
+impl Regression {
+    pub const ALL: [Regression; 3] = [
+        Regression::NewFailure,
+        Regression::ScoreDrop,
+        Regression::Verdict,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regression::NewFailure => "new-failure",
+            Regression::ScoreDrop => "score-drop",
+            Regression::Verdict => "verdict",
+        }
+    }
+}
+
+impl std::str::FromStr for Regression {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let l = s.trim().to_ascii_lowercase();
+        Regression::ALL
+            .into_iter()
+            .find(|r| r.as_str() == l)
+            .ok_or_else(|| {
+                format!("unknown `{s}` (expected new-failure, score-drop, verdict, any or none)")
+            })
+    }
+}
+
 impl ReportDiff {
     /// True when the after report is worse: lower score, a worse verdict, or new problems.
     pub fn regressed(&self) -> bool {
         self.after.decision > self.before.decision
             || self.score_delta.is_some_and(|d| d < -0.05)
             || !self.new.is_empty()
+    }
+
+    /// The findings that fail in the after report and did not before: new failing findings,
+    /// and still-present ones that turned from warning (or error) into a failure.
+    pub fn new_failures(&self) -> Vec<&DiffItem> {
+        let turned = self.still_failing.iter().filter(|i| {
+            !i.outcome.is_failure() && i.outcome_after.is_some_and(Outcome::is_failure)
+        });
+        self.new
+            .iter()
+            .filter(|i| i.outcome.is_failure())
+            .chain(turned)
+            .collect()
+    }
+
+    /// Why the after report is worse, for each of `criteria` that applies: one sentence each.
+    pub fn regressions(&self, criteria: &[Regression]) -> Vec<(Regression, String)> {
+        let mut out = Vec::new();
+        for &c in criteria {
+            let why = match c {
+                Regression::NewFailure => {
+                    let nf = self.new_failures();
+                    (!nf.is_empty()).then(|| {
+                        let mut names: Vec<String> = nf
+                            .iter()
+                            .take(5)
+                            .map(|i| match &i.location {
+                                Some(l) => format!("{} at {l}", i.check),
+                                None => i.check.clone(),
+                            })
+                            .collect();
+                        if nf.len() > 5 {
+                            names.push(format!("and {} more", nf.len() - 5));
+                        }
+                        format!("{} new failing finding(s): {}", nf.len(), names.join(", "))
+                    })
+                }
+                Regression::ScoreDrop => match (self.before.score, self.after.score) {
+                    (Some(b), Some(a)) if a < b - 0.05 => Some(format!(
+                        "the score dropped from {b:.1} to {a:.1} ({:+.1})",
+                        a - b
+                    )),
+                    (Some(b), None) => Some(format!("the score went from {b:.1} to n/a")),
+                    _ => None,
+                },
+                Regression::Verdict => (self.after.decision > self.before.decision).then(|| {
+                    format!(
+                        "the verdict went from {} to {}",
+                        self.before.decision, self.after.decision
+                    )
+                }),
+            };
+            if let Some(w) = why {
+                out.push((c, w));
+            }
+        }
+        out
+    }
+
+    /// Reasons to doubt the comparison: reports of different targets, or in reverse time order
+    /// (the "before" report is the later one).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if self.before.target != self.after.target {
+            w.push(format!(
+                "the reports are of different targets (`{}` before, `{}` after): the comparison may not mean much",
+                self.before.target, self.after.target
+            ));
+        }
+        let parse = |t: &str| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        };
+        if let (Some(b), Some(a)) = (
+            parse(&self.before.generated_at),
+            parse(&self.after.generated_at),
+        ) && a < b
+        {
+            w.push(format!(
+                "the reports are in reverse time order: BEFORE was written at {} and AFTER earlier, at {} (swap the arguments?)",
+                self.before.generated_at, self.after.generated_at
+            ));
+        }
+        w
     }
 }
 
@@ -469,6 +593,62 @@ mod tests {
         assert_eq!(d.fixed[0].resolution, Some(Resolution::Suppressed));
         assert!(d.new.is_empty());
         assert!(!d.regressed());
+    }
+
+    #[test]
+    fn regressions_by_criterion_and_warnings() {
+        let before = report(
+            vec![
+                f("docs.readme", Outcome::Warn, "README.md", 1),
+                f("tests.suite", Outcome::Pass, "tests/x.py", 1),
+            ],
+            &Config::default(),
+        );
+        let mut after = report(
+            vec![
+                f("docs.readme", Outcome::Fail, "README.md", 1),
+                f("tests.suite", Outcome::Pass, "tests/x.py", 1),
+                f("secrets.hardcoded", Outcome::Fail, "src/k.py", 4),
+            ],
+            &Config::default(),
+        );
+        let d = diff(&before, &after);
+        let kinds = |v: Vec<(Regression, String)>| v.into_iter().map(|r| r.0).collect::<Vec<_>>();
+        assert_eq!(
+            kinds(d.regressions(&Regression::ALL)),
+            Regression::ALL.to_vec()
+        );
+        let nf = d.regressions(&[Regression::NewFailure]);
+        assert!(
+            nf[0].1.starts_with("2 new failing finding(s)"),
+            "{}",
+            nf[0].1
+        );
+        assert!(
+            nf[0].1.contains("secrets.hardcoded at src/k.py:4:1"),
+            "{}",
+            nf[0].1
+        );
+        assert!(d.warnings().is_empty(), "{:?}", d.warnings());
+        // Reversed: nothing is worse, and both warnings fire once the target differs too.
+        after.target.name = "other".into();
+        after.generated_at = "2999-01-01T00:00:00Z".into();
+        let r = diff(&after, &before);
+        assert!(r.regressions(&Regression::ALL).is_empty());
+        let w = r.warnings();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("different targets") && w[0].contains("`other`"));
+        assert!(w[1].contains("reverse time order"));
+        assert_eq!(
+            "score-drop".parse::<Regression>(),
+            Ok(Regression::ScoreDrop)
+        );
+        assert!(
+            "bogus"
+                .parse::<Regression>()
+                .unwrap_err()
+                .contains("new-failure")
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub use config::{Config, ConfigError};
 pub use model::{
     Category, Evidence, Finding, Header, Outcome, Severity, Skipped, Stack, Stage, Suppression,
 };
-pub use report::{ActionItem, Phase, Report, ReportBuilder, Target};
+pub use report::{ActionItem, Phase, Report, ReportBuilder, Repository, Target};
 pub use score::{CategoryScore, CheckResult, Decision, StageReadiness, Verdict};
 
 /// Masks a secret for display: keeps a short prefix and suffix (`AKIA************MPLE`).

@@ -6,7 +6,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How bad a failing check is. Ordered from least to most severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -53,7 +65,19 @@ impl Severity {
 }
 
 /// The stage a check is required for. Ordered: staging < production < scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Staging,
@@ -73,7 +97,19 @@ impl Stage {
 }
 
 /// The scoring categories. Every check belongs to exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Configuration,
@@ -166,7 +202,7 @@ display_from_str!(Category, "category");
 display_from_str!(Outcome, "outcome");
 
 /// What a check concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Pass,
@@ -235,14 +271,14 @@ impl Outcome {
 }
 
 /// A header as seen in an HTTP exchange.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Header {
     pub name: String,
     pub value: String,
 }
 
 /// Where the proof of a finding is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Evidence {
     /// A place in a file. `line` and `column` are 1-based; `snippet` is already masked.
@@ -408,7 +444,7 @@ impl Evidence {
 }
 
 /// Why a finding is not counted: a suppression from golive.toml or an inline comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Suppression {
     /// `config` (golive.toml `[[suppress]]`) or `inline` (a `golive-ignore:` comment).
     pub source: String,
@@ -421,7 +457,7 @@ pub struct Suppression {
 }
 
 /// One conclusion about one check: check + outcome + evidence + message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub check: String,
     pub outcome: Outcome,
@@ -465,7 +501,7 @@ impl Finding {
 }
 
 /// A detected technology stack ("python" with frameworks ["django"]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Stack {
     /// `node`, `python`, `rust`, `go`.
     pub language: String,
@@ -487,7 +523,7 @@ impl fmt::Display for Stack {
 }
 
 /// A file or directory the collector passed over, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,

@@ -12,8 +12,23 @@ use time::OffsetDateTime;
 /// The version of the JSON report schema (docs/report-schema.md).
 pub const SCHEMA_VERSION: &str = "golive.report/v1";
 
+/// The JSON Schema (draft 2020-12) of the JSON report, generated from these types: what
+/// `golive schema` prints and docs/report-schema.json holds.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "description".into(),
+            serde_json::Value::String(format!(
+                "A golive JSON report (`golive audit --format json`), schema `{SCHEMA_VERSION}`. Generated from golive's Rust types by `golive schema`; see docs/report-schema.md."
+            )),
+        );
+    }
+    schema
+}
+
 /// What was audited.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Target {
     /// Project name (golive.toml `[project] name`, else the directory name or the host).
     pub name: String,
@@ -25,16 +40,135 @@ pub struct Target {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stacks: Vec<Stack>,
+    /// Where the audited directory (or, for a live run, the working directory) sits in its
+    /// repository, and the files that findings without a file of their own are filed under in
+    /// SARIF. Paths only, relative to the audited directory: never an absolute local path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<Repository>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The repository around a run: used by SARIF, whose consumers (GitHub code scanning) need every
+/// result at a file of the repository, with paths relative to the repository root.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Repository {
+    /// The audited directory relative to the repository root (the nearest directory above it
+    /// holding `.git`), `/`-separated: `services/api`. Empty when it is the root itself or when
+    /// no repository was found (paths are then relative to the audited directory).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prefix: String,
+    /// True when a version-control root (`.git`) was found.
+    #[serde(default)]
+    pub vcs: bool,
+    /// The project manifest (`package.json`, `pyproject.toml`, `Cargo.toml`, …), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// The README, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readme: Option<String>,
+    /// The first CI workflow file (`.github/workflows/*.yml` in name order, else
+    /// `.gitlab-ci.yml`, …), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
+    /// golive.toml, if present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+}
+
+impl Repository {
+    /// Looks at `dir` (the audited directory, or the working directory of a live run): finds the
+    /// repository root above it and the anchor files in it. Reads directory listings only.
+    pub fn discover(dir: &std::path::Path) -> Repository {
+        let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let mut repo = Repository::default();
+        let mut cur = Some(abs.as_path());
+        while let Some(d) = cur {
+            if d.join(".git").exists() {
+                repo.vcs = true;
+                if let Ok(rel) = abs.strip_prefix(d) {
+                    repo.prefix = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                }
+                break;
+            }
+            cur = d.parent();
+        }
+        let is_file = |rel: &str| abs.join(rel).is_file();
+        repo.manifest = [
+            "package.json",
+            "pyproject.toml",
+            "Cargo.toml",
+            "go.mod",
+            "pom.xml",
+            "build.gradle",
+            "build.gradle.kts",
+            "Gemfile",
+            "composer.json",
+            "setup.py",
+            "requirements.txt",
+        ]
+        .iter()
+        .find(|m| is_file(m))
+        .map(|m| m.to_string());
+        let mut names: Vec<String> = std::fs::read_dir(&abs)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        repo.readme = names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case("README.md"))
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.to_ascii_lowercase().starts_with("readme"))
+            })
+            .cloned();
+        let mut workflows: Vec<String> = std::fs::read_dir(abs.join(".github/workflows"))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".yml") || n.ends_with(".yaml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        workflows.sort();
+        repo.workflow = workflows
+            .first()
+            .map(|w| format!(".github/workflows/{w}"))
+            .or_else(|| {
+                [
+                    ".gitlab-ci.yml",
+                    ".circleci/config.yml",
+                    "Jenkinsfile",
+                    "azure-pipelines.yml",
+                    "bitbucket-pipelines.yml",
+                    ".travis.yml",
+                ]
+                .iter()
+                .find(|c| is_file(c))
+                .map(|c| c.to_string())
+            });
+        repo.config = is_file("golive.toml").then(|| "golive.toml".to_string());
+        repo
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
 /// One item of the action plan: a failing (or warning) check and how to fix it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActionItem {
     pub check: String,
     pub title: String,
@@ -48,7 +182,7 @@ pub struct ActionItem {
 }
 
 /// A phase of the action plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Phase {
     pub title: String,
     pub items: Vec<ActionItem>,
@@ -65,7 +199,7 @@ pub fn timestamp(t: OffsetDateTime) -> String {
 }
 
 /// The report every renderer draws from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema: String,
     pub tool: Tool,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The scored result of one check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckResult {
     pub check: String,
     pub category: Category,
@@ -55,7 +55,7 @@ pub fn aggregate<'a>(
 }
 
 /// Counts of check results per outcome.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counts {
     pub pass: usize,
     pub warn: usize,
@@ -81,7 +81,7 @@ impl Counts {
 }
 
 /// One category's score: `None` (shown `n/a`) when no check applied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CategoryScore {
     pub category: Category,
     pub score: Option<f64>,
@@ -122,7 +122,19 @@ pub fn score(results: &[CheckResult]) -> (Vec<CategoryScore>, Option<f64>) {
 }
 
 /// GO / ATTENTION / NO-GO.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Decision {
     #[serde(rename = "GO")]
     Go,
@@ -149,7 +161,7 @@ impl std::fmt::Display for Decision {
 }
 
 /// The verdict and every reason that led to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Verdict {
     pub decision: Decision,
     pub reasons: Vec<String>,
@@ -247,7 +259,7 @@ pub fn verdict(results: &[CheckResult], overall: Option<f64>, policy: &PolicyCon
 }
 
 /// Readiness for one stage: blocked by failing critical/high checks required at or before it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageReadiness {
     pub stage: Stage,
     pub ready: bool,

@@ -26,6 +26,10 @@ mod sarif;
 mod terminal;
 mod util;
 
+/// golive's home page: SARIF's `tool.driver.informationUri`. The workspace's
+/// `package.repository` is a placeholder (`example.invalid`), so the URL is set here, once.
+pub const PROJECT_URL: &str = "https://github.com/golive-dev/golive";
+
 pub use catalog::{catalog_markdown, catalog_text, explain_check, wrap};
 pub use explain::explain_policy;
 

@@ -73,6 +73,8 @@ enum Command {
     Load(cmd::load::Args),
     /// Audit a running service over HTTP and TLS: health, HTTPS, TLS, security headers (Observatory grade), CORS, auth, errors, exposure, latency.
     Probe(cmd::probe::Args),
+    /// Print the JSON Schema of the JSON report (docs/report-schema.json).
+    Schema(cmd::schema::Args),
     /// Run the smoke tests of a smoke.yaml (critical paths, multi-step flows).
     Smoke(cmd::smoke::Args),
 }
@@ -110,6 +112,7 @@ fn main() -> ExitCode {
         Command::Man(a) => cmd::completions::man(a),
         Command::Load(a) => cmd::load::run(a),
         Command::Probe(a) => cmd::probe::run(a),
+        Command::Schema(a) => cmd::schema::run(a),
         Command::Smoke(a) => cmd::smoke::run(a),
     };
     match result {

@@ -295,6 +295,7 @@ fn report(
     let mut builder = ReportBuilder::new(Target {
         name: host,
         url: Some(result.url.clone()),
+        repository: Some(golive_core::Repository::discover(Path::new("."))),
         ..Default::default()
     });
     for n in notices {

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod init;
 pub mod load;
 pub mod probe;
+pub mod schema;
 pub mod smoke;
 
 use crate::usage;
@@ -48,6 +49,7 @@ pub fn repo_target(root: &Path) -> Target {
     Target {
         name: golive_scan::project_name(root),
         path: Some(root.display().to_string()),
+        repository: Some(golive_core::Repository::discover(root)),
         ..Default::default()
     }
 }

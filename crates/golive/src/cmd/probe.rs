@@ -170,6 +170,7 @@ pub fn run(args: Args) -> Result<u8> {
     let mut builder = ReportBuilder::new(Target {
         name,
         url: Some(opts.url.to_string()),
+        repository: Some(golive_core::Repository::discover(Path::new("."))),
         ..Default::default()
     });
     run_into(&opts, &mut builder)?;

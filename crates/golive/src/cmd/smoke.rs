@@ -111,6 +111,7 @@ pub fn run(args: Args) -> Result<u8> {
             .and_then(golive_load::plan::host_of)
             .unwrap_or_else(|| file.display().to_string()),
         url: base.as_deref().map(golive_core::secrets::strip_userinfo),
+        repository: Some(golive_core::Repository::discover(Path::new("."))),
         ..Default::default()
     });
     run_into(&file, base.as_deref(), &mut builder)?;
