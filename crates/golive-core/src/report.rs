@@ -254,7 +254,7 @@ impl ReportBuilder {
         let results = score::aggregate(&findings, catalog, &self.dynamic);
         let (categories, overall) = score::score(&results);
         let verdict = score::verdict(&results, overall, &config.policy);
-        let stages = score::stage_readiness(&results);
+        let stages = score::stage_readiness(&results, overall, &config.policy);
         let readiness = score::readiness_sentence(&stages);
 
         let mut checks = BTreeMap::new();
@@ -351,16 +351,25 @@ fn action_plan(
                 | Outcome::Inconclusive
         )
     };
+    let undecided = |r: &CheckResult| score::undecided_critical(r);
     let mut phases = vec![
-        phase("Phase 1 — critical blockers", &|r| {
+        phase("critical blockers", &|r| {
             r.outcome.is_failure() && r.severity == Severity::Critical
         }),
-        phase("Phase 2 — high-severity gaps", &|r| {
+        phase(
+            "decide these first: critical checks golive could not decide",
+            &undecided,
+        ),
+        phase("high-severity gaps", &|r| {
             r.outcome.is_failure() && r.severity == Severity::High
         }),
         phase(
-            "Phase 3 — the rest (medium and low gaps, warnings, checks to re-run)",
-            &|r| needs_action(r) && !(r.outcome.is_failure() && r.severity >= Severity::High),
+            "the rest (medium and low gaps, warnings, checks to re-run)",
+            &|r| {
+                needs_action(r)
+                    && !(r.outcome.is_failure() && r.severity >= Severity::High)
+                    && !undecided(r)
+            },
         ),
     ];
     for p in &mut phases {
@@ -372,6 +381,9 @@ fn action_plan(
         });
     }
     phases.retain(|p| !p.items.is_empty());
+    for (i, p) in phases.iter_mut().enumerate() {
+        p.title = format!("Phase {} — {}", i + 1, p.title);
+    }
     phases
 }
 
