@@ -186,6 +186,22 @@ fn quiet_line(r: &Report, p: &Paint) -> String {
     )
 }
 
+/// Room for a title between a head of `head_w` columns and a location tail on one line of
+/// `width`: the tail is shortened first when both do not fit.
+fn fit(width: usize, head_w: usize, tail: &str) -> (usize, String) {
+    let room = width.saturating_sub(head_w + 2);
+    let tail_w = display_width(tail);
+    if tail.is_empty() {
+        return (room.max(1), String::new());
+    }
+    if room >= tail_w + 2 + 16 {
+        return (room - tail_w - 2, tail.to_string());
+    }
+    let title_w = (room / 2).max(1);
+    let tail = truncate(tail, room.saturating_sub(title_w + 2).max(1));
+    (title_w, tail)
+}
+
 /// `s` padded with spaces to `w` columns (longer ids are left as they are).
 fn pad(s: &str, w: usize) -> String {
     let n = display_width(s);
@@ -317,8 +333,7 @@ fn blocker_list(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bo
         }
         let id = pad(&b.result.check, id_w);
         let head_w = 14 + display_width(&id);
-        let tail_w = display_width(&tail);
-        let title_w = width.saturating_sub(head_w + tail_w + 4).max(12);
+        let (title_w, tail) = fit(width, head_w, &tail);
         let _ = writeln!(
             o,
             "  {} {} {}  {}{}",
@@ -400,9 +415,7 @@ fn plan_top(o: &mut String, r: &Report, p: &Paint, width: usize, u: Option<&Unre
         let sev = format!("{:<8}", severity_label(item.severity));
         let id = pad(&item.check, id_w);
         let head_w = 5 + sev.len() + 1 + display_width(&id) + 2;
-        let title_w = width
-            .saturating_sub(head_w + display_width(&tail) + 2)
-            .max(12);
+        let (title_w, tail) = fit(width, head_w, &tail);
         let _ = writeln!(
             o,
             "  {} {} {}  {}{}",
@@ -428,7 +441,11 @@ fn plan_top(o: &mut String, r: &Report, p: &Paint, width: usize, u: Option<&Unre
         hints.push("--verbose shows every finding and remediation".to_string());
     }
     hints.push("`golive explain CHECK` says why and how to fix".to_string());
-    let _ = writeln!(o, "  {}", p.dim(&hints.join(" · ")));
+    let _ = writeln!(
+        o,
+        "  {}",
+        p.dim(&wrap_at(&hints.join(" · "), width, 2, "  "))
+    );
     o.push('\n');
 }
 
@@ -519,10 +536,13 @@ fn categories(
             "  {:<14} {} {:>4}  {}",
             "Sign-offs",
             bar(p, Some(pct), bar_w),
-            p.score(Some(pct), &format!("{signed}/{total}")),
-            p.dim(&format!(
-                "{signed} of {total} manual items signed (they weigh at most {:.0} % of a score)",
-                golive_core::score::SIGNOFF_SHARE * 100.0
+            p.score(Some(pct), &score_text(Some(pct))),
+            p.dim(&truncate(
+                &format!(
+                    "{signed} of {total} manual items signed (at most {:.0} % of a score)",
+                    golive_core::score::SIGNOFF_SHARE * 100.0
+                ),
+                width.saturating_sub(22 + bar_w).max(10)
             ))
         );
     }
@@ -830,9 +850,14 @@ fn footer(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
         let _ = writeln!(
             o,
             "{}",
-            p.dim(&format!(
-                "{} finding(s) suppressed in golive.toml or inline; --verbose lists them.",
-                r.suppressed.len()
+            p.dim(&wrap_at(
+                &format!(
+                    "{} finding(s) suppressed in golive.toml or inline; --verbose lists them.",
+                    r.suppressed.len()
+                ),
+                width,
+                0,
+                "  "
             ))
         );
     }
@@ -843,23 +868,27 @@ fn footer(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
             let _ = writeln!(
                 o,
                 "{}",
-                p.dim(&format!(
-                    "Skipped {} file(s) (too large or unreadable){}",
-                    notable.len(),
-                    if verbose {
-                        ":"
-                    } else {
-                        "; --verbose lists them."
-                    }
+                p.dim(&wrap_at(
+                    &format!(
+                        "Skipped {} file(s) (too large or unreadable){}",
+                        notable.len(),
+                        if verbose {
+                            ":"
+                        } else {
+                            "; --verbose lists them."
+                        }
+                    ),
+                    width,
+                    0,
+                    "  "
                 ))
             );
             if verbose {
                 for s in &notable {
                     let _ = writeln!(
                         o,
-                        "  {} {}",
-                        p.cyan(&s.path),
-                        p.dim(&format!("— {}", s.reason))
+                        "  {}",
+                        wrap_at(&format!("{} — {}", s.path, s.reason), width, 2, "    ")
                     );
                 }
             }

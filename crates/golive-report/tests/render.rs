@@ -336,8 +336,16 @@ fn markdown_has_every_section() {
 #[test]
 fn terminal_shows_header_verdict_findings_and_plan() {
     let report = failing_report();
-    let text = render(&report, Format::Terminal, &opts()).unwrap();
-    assert!(!text.contains('\x1b'), "no colour unless asked");
+    let verbose = render(
+        &report,
+        Format::Terminal,
+        &RenderOptions {
+            verbose: true,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(!verbose.contains('\x1b'), "no colour unless asked");
     for needle in [
         "shop-api",
         "fixtures/shop-api",
@@ -357,6 +365,29 @@ fn terminal_shows_header_verdict_findings_and_plan() {
         "golive.toml:",
         "inline suppression at src/x.py:4",
         "Skipped 1 file(s)",
+        "assets/big.bin",
+        "Passed over 1 binary file(s)",
+        "pytest suite found",
+    ] {
+        assert!(verbose.contains(needle), "missing {needle:?} in\n{verbose}");
+    }
+    for reason in &report.verdict.reasons {
+        let start: String = reason.chars().take(20).collect();
+        assert!(verbose.contains(&start), "reason {reason}");
+    }
+
+    // The default view: verdict, reasons, named blockers with file:line, the category bars,
+    // the plan's top, and nothing printed twice.
+    let text = render(&report, Format::Terminal, &opts()).unwrap();
+    for needle in [
+        " NO-GO ",
+        &report.readiness,
+        "Blockers for",
+        "src/config.py:3:5",
+        "Categories",
+        "Action plan",
+        "1 finding(s) suppressed",
+        "Skipped 1 file(s)",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -364,20 +395,40 @@ fn terminal_shows_header_verdict_findings_and_plan() {
         let start: String = reason.chars().take(20).collect();
         assert!(text.contains(&start), "reason {reason}");
     }
-    // Passes are hidden unless verbose; skipped files listed only with verbose.
+    for b in &report.stages[1].blockers {
+        assert!(
+            text.lines().any(|l| l.contains(&format!(" {b} "))),
+            "blocker {b} named on its own line:\n{text}"
+        );
+    }
+    // every check id shows at most twice: once in the readiness/reasons, once on its line
+    for r in &report.results {
+        let lines = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with(['✗', '?', '!', '☐', '⚠']) || l.contains(". "))
+            .filter(|l| l.contains(&format!(" {} ", r.check)))
+            .count();
+        assert!(lines <= 1, "{} listed {lines} times:\n{text}", r.check);
+    }
+    // Passes, evidence snippets and skipped paths are verbose-only.
     assert!(!text.contains("pytest suite found"));
     assert!(!text.contains("assets/big.bin"));
-    let verbose = render(
+    // binary files are routine: not even counted in the default view
+    assert!(!text.contains("logo.png") && !text.contains("binary"));
+    assert!(text.lines().count() < verbose.lines().count());
+
+    // --quiet: the verdict line only.
+    let quiet = render(
         &report,
         Format::Terminal,
         &RenderOptions {
-            verbose: true,
+            quiet: true,
             ..opts()
         },
     )
     .unwrap();
-    assert!(verbose.contains("pytest suite found"));
-    assert!(verbose.contains("assets/big.bin"));
+    assert_eq!(quiet.lines().count(), 1, "{quiet}");
+    assert!(quiet.starts_with("NO-GO score ") && quiet.contains(&report.readiness));
 }
 
 #[test]
@@ -406,14 +457,17 @@ fn terminal_colour_and_width() {
     )
     .unwrap();
     assert!(go.contains("\x1b[1;30;42m GO \x1b[0m"), "GO in green");
-    for width in [60, 80, 120] {
+    for (width, verbose) in [60, 80, 120]
+        .into_iter()
+        .flat_map(|w| [(w, true), (w, false)])
+    {
         let text = render(
             &report,
             Format::Terminal,
             &RenderOptions {
                 width,
                 color: true,
-                verbose: true,
+                verbose,
                 ..opts()
             },
         )
@@ -474,7 +528,18 @@ fn a_check_whose_findings_are_all_suppressed_is_skipped_in_junit_and_na_in_termi
         secrets.contains("n/a") && secrets.contains("1 suppressed"),
         "{secrets}"
     );
-    assert!(text.contains("tests/keys.py:2:1"));
+    // the default view counts the suppressed finding; --verbose shows where it is
+    assert!(text.contains("1 finding(s) suppressed"), "{text}");
+    let full = render(
+        &report,
+        Format::Terminal,
+        &RenderOptions {
+            verbose: true,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(full.contains("tests/keys.py:2:1"), "{full}");
     assert!(
         text.contains("not assessed: Configuration, Security, Tests"),
         "{text}"

@@ -229,6 +229,9 @@ fn hdr_logs_merge_into_one_report() {
 fn bad_usage_exits_3_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notpem.txt"), "just text\n").unwrap();
+    // a spec with relative paths and no base URL anywhere: a configuration error (exit 3) at
+    // the line of the first relative path, not a CRITICAL failure of the service
+    std::fs::write(dir.path().join("nobase.yaml"), SMOKE).unwrap();
     for (args, why) in [
         (vec!["load", "http://example.com/"], "--allow-remote"),
         (
@@ -241,6 +244,7 @@ fn bad_usage_exits_3_with_a_reason() {
         ),
         (vec!["load", "not a url"], "not a URL"),
         (vec!["smoke", "-f", "nope.yaml"], "nope.yaml"),
+        (vec!["smoke", "-f", "nobase.yaml"], "nobase.yaml:4"),
         (
             vec!["load", "https://127.0.0.1:9/", "--ca-file", "notpem.txt"],
             "no `-----BEGIN CERTIFICATE-----` block",
