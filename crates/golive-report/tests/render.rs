@@ -285,7 +285,10 @@ fn junit_parses_with_consistent_counts_and_escaping() {
 fn html_is_self_contained_and_escaped() {
     let html = render(&failing_report(), Format::Html, &opts()).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(!html.contains("<script"), "report text must be escaped");
+    // exactly one script: golive's own inline filter script, with no source elsewhere
+    assert_eq!(html.matches("<script").count(), 1, "report text must be escaped");
+    assert!(html.contains("<script>\n(function(){"));
+    assert!(!html.contains("<script src"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("AWS key &lt;&amp;&quot;&gt;&#39; found"));
     for external in ["<link", "src=\"http", "href=\"http", "@import", "url("] {
@@ -299,6 +302,14 @@ fn html_is_self_contained_and_escaped() {
         "suppressed with reason"
     );
     assert!(html.contains("golive.toml:"), "where the suppression is");
+    // every check links to its explanation in the same file
+    for c in failing_report().checks.keys() {
+        assert!(html.contains(&format!("id=\"check-{c}\"")), "{c} explained");
+    }
+    assert!(html.contains("href=\"#check-secrets.hardcoded\""));
+    assert!(html.contains("<form id=\"filters\""));
+    // the blockers are named in the verdict card
+    assert!(html.contains("<table id=\"blockers\">"));
     let go = render(&passing_report(), Format::Html, &opts()).unwrap();
     assert!(go.contains("class=\"badge go\">GO<"));
     assert!(!go.contains("Action plan"));
