@@ -388,6 +388,50 @@ fn action_plan(
 }
 
 #[cfg(test)]
+mod plan_tests {
+    use crate::{Catalog, Config, Finding, Outcome, ReportBuilder, Target};
+
+    #[test]
+    fn an_undecided_critical_comes_early_as_decide_first() {
+        let c = Catalog::builtin();
+        let mut b = ReportBuilder::new(Target::default());
+        b.collector(
+            "probe",
+            vec![
+                Finding::new(
+                    c.check("probe.tls-certificate"),
+                    Outcome::Inconclusive,
+                    "the handshake timed out",
+                ),
+                Finding::new(
+                    c.check("probe.https-redirect"),
+                    Outcome::Fail,
+                    "no redirect",
+                ),
+                Finding::new(c.check("probe.hsts"), Outcome::Warn, "short max-age"),
+                Finding::new(c.check("probe.reachable"), Outcome::Pass, "200"),
+            ],
+        );
+        let r = b.build(c, &Config::default());
+        let titles: Vec<&str> = r.action_plan.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Phase 1 — decide these first: critical checks golive could not decide",
+                "Phase 2 — high-severity gaps",
+                "Phase 3 — the rest (medium and low gaps, warnings, checks to re-run)",
+            ]
+        );
+        assert_eq!(r.action_plan[0].items[0].check, "probe.tls-certificate");
+        // never GO, and production is not claimed ready
+        assert_ne!(r.verdict.decision, crate::Decision::Go);
+        assert!(!r.stages[1].ready);
+        assert_eq!(r.stages[1].undecided, ["probe.tls-certificate"]);
+        assert!(r.readiness.starts_with("not ready for production: 1 blocker (probe.https-redirect); 1 critical check undecided (probe.tls-certificate)"), "{}", r.readiness);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::timestamp;
     use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};

@@ -130,7 +130,7 @@ const MAX_EVIDENCE: usize = 3;
 /// Action-plan items the default view shows.
 const PLAN_TOP: usize = 8;
 /// Blockers the default view names one per line.
-const BLOCKERS_TOP: usize = 8;
+const BLOCKERS_TOP: usize = 6;
 
 /// Renders the terminal report.
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
@@ -347,12 +347,36 @@ fn blocker_list(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bo
                 format!("  {}", p.cyan(&tail))
             }
         );
+        // What the check found, in at most two lines (every detail with --verbose).
+        if let Some(m) = b
+            .message
+            .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        {
+            let indent = "             ";
+            let wrapped = wrap_at(&m, width, indent.len(), indent);
+            let lines: Vec<&str> = wrapped.lines().collect();
+            for (i, line) in lines.iter().take(2).enumerate() {
+                let line = line.trim_start();
+                let line = if i == 1 && lines.len() > 2 {
+                    truncate(
+                        &format!("{line} …"),
+                        width.saturating_sub(indent.len()).max(10),
+                    )
+                } else {
+                    line.to_string()
+                };
+                let _ = writeln!(o, "{indent}{}", p.dim(&line));
+            }
+        }
     }
     if list.len() > limit {
         let _ = writeln!(
             o,
             "  {}",
-            p.dim(&format!("{} more: --verbose", list.len() - limit))
+            p.dim(&format!(
+                "{} more: the action plan below goes on with them (--verbose lists all)",
+                list.len() - limit
+            ))
         );
     }
     o.push('\n');

@@ -404,6 +404,8 @@ pub struct Blocker<'a> {
     pub location: Option<&'a str>,
     pub occurrences: usize,
     pub undecided: bool,
+    /// The message of its first finding with the deciding outcome.
+    pub message: Option<&'a str>,
 }
 
 /// The checks that keep the report from being ready for production (or, when production is
@@ -440,6 +442,10 @@ pub fn blockers(r: &Report) -> Vec<Blocker<'_>> {
                 location: item.and_then(|i| i.locations.first()).map(String::as_str),
                 occurrences: item.map_or(0, |i| i.occurrences),
                 undecided,
+                message: r
+                    .findings_of(id)
+                    .find(|f| f.outcome == result.outcome)
+                    .map(|f| f.message.as_str()),
             });
         }
     }

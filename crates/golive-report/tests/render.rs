@@ -286,7 +286,11 @@ fn html_is_self_contained_and_escaped() {
     let html = render(&failing_report(), Format::Html, &opts()).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     // exactly one script: golive's own inline filter script, with no source elsewhere
-    assert_eq!(html.matches("<script").count(), 1, "report text must be escaped");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "report text must be escaped"
+    );
     assert!(html.contains("<script>\n(function(){"));
     assert!(!html.contains("<script src"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -313,7 +313,10 @@ fn export_ticks_only_from_evidence_and_reimports_identically() {
         )),
         0
     );
-    let exported = t.path().join("exported.md");
+    // Exported outside the project: a copy inside it would be scanned by the next run like
+    // any other project file (it quotes the sample checklist's example secrets).
+    let out_dir = tempfile::tempdir().unwrap();
+    let exported = out_dir.path().join("exported.md");
     let e = exported.to_string_lossy().into_owned();
     let o = run(
         t.path(),

@@ -133,6 +133,26 @@ fn load_prints_the_report_and_exits_by_the_threshold() {
     assert!(t.contains("statuses     200:"), "{t}");
     assert!(t.contains("GO"), "{t}");
 
+    // -q: the verdict line only, no summary
+    let o = golive(
+        &[
+            "load",
+            &url,
+            "-c",
+            "2",
+            "-d",
+            "1s",
+            "--threshold",
+            "p95<2s",
+            "-q",
+        ],
+        dir.path(),
+    );
+    let t = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(t.lines().count(), 1, "{t}");
+    assert!(t.starts_with("GO score 100/100"), "{t}");
+
     let o = golive(
         &[
             "load",

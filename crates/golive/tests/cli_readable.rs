@@ -85,7 +85,10 @@ fn the_default_view_fits_a_screen_and_names_the_blockers() {
     // the top 8 in the Blockers list, the rest at the head of the action plan that follows
     assert_eq!(shown, blockers.len(), "every blocker on its own line:\n{t}");
     assert!(
-        t.contains(&format!("{} more: --verbose", blockers.len() - 8)),
+        t.contains(&format!(
+            "{} more: the action plan below goes on",
+            blockers.len() - 6
+        )),
         "{t}"
     );
     assert!(
