@@ -635,7 +635,7 @@ fn filters(o: &mut String, r: &Report, rows: &[&golive_core::Finding], verbose: 
     cats.sort_by_key(|c| Category::ALL.iter().position(|x| x == c));
     cats.dedup();
     let mut outs: Vec<Outcome> = rows.iter().map(|f| f.outcome).collect();
-    outs.sort_by(|a, b| b.precedence().cmp(&a.precedence()));
+    outs.sort_by_key(|o| std::cmp::Reverse(o.precedence()));
     outs.dedup();
     let select = |name: &str, label: &str, opts: Vec<(String, String)>| {
         let mut s =

@@ -275,57 +275,6 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrap_respects_width_and_indent() {
-        let text = "Revoke and rotate the credential first, then read it from the environment or a secret manager.";
-        let w = wrap_at(text, 30, 4, "    ");
-        for line in w.lines() {
-            assert!(display_width(line) <= 30, "line too wide: {line:?}");
-        }
-        assert!(w.lines().skip(1).all(|l| l.starts_with("    ")));
-        assert_eq!(
-            w.split_whitespace().collect::<Vec<_>>(),
-            text.split_whitespace().collect::<Vec<_>>()
-        );
-    }
-
-    #[test]
-    fn wrap_breaks_overlong_words() {
-        let long = "x".repeat(75);
-        let w = wrap_at(&long, 30, 0, "  ");
-        assert!(w.lines().all(|l| display_width(l) <= 30), "{w}");
-        assert_eq!(w.replace(['\n', ' '], ""), long);
-    }
-
-    #[test]
-    fn escapes() {
-        assert_eq!(
-            xml_escape("<a href=\"x\">&'</a>\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;\u{FFFD}"
-        );
-        assert_eq!(md_escape("a|b<c>"), "a\\|b&lt;c&gt;");
-        assert_eq!(md_code("a`b"), "`` a`b ``");
-        assert_eq!(md_inline("use `x|y` <b>"), "use `x|y` &lt;b&gt;");
-        assert_eq!(md_inline("odd ` tick"), "odd \\` tick");
-        assert_eq!(delta_text(Some(-3.2)), "−3");
-        assert_eq!(delta_text(Some(0.2)), "±0");
-        assert_eq!(score_text(None), "n/a");
-        assert_eq!(
-            display_time("2026-11-21T09:31:06.130173979Z"),
-            "2026-11-21 09:31:06 UTC"
-        );
-        assert_eq!(
-            display_time("2026-11-21T09:31:06+02:00"),
-            "2026-11-21 09:31:06 +02:00"
-        );
-        assert_eq!(display_time("yesterday"), "yesterday");
-    }
-}
-
 /// The target could not be reached: the failing reachability finding and the checks it left
 /// undecidable (the same collector's inconclusive results).
 pub struct Unreachable<'a> {
@@ -456,4 +405,55 @@ pub fn blockers(r: &Report) -> Vec<Blocker<'_>> {
             .then(a.result.check.cmp(&b.result.check))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_respects_width_and_indent() {
+        let text = "Revoke and rotate the credential first, then read it from the environment or a secret manager.";
+        let w = wrap_at(text, 30, 4, "    ");
+        for line in w.lines() {
+            assert!(display_width(line) <= 30, "line too wide: {line:?}");
+        }
+        assert!(w.lines().skip(1).all(|l| l.starts_with("    ")));
+        assert_eq!(
+            w.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_overlong_words() {
+        let long = "x".repeat(75);
+        let w = wrap_at(&long, 30, 0, "  ");
+        assert!(w.lines().all(|l| display_width(l) <= 30), "{w}");
+        assert_eq!(w.replace(['\n', ' '], ""), long);
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;\u{FFFD}"
+        );
+        assert_eq!(md_escape("a|b<c>"), "a\\|b&lt;c&gt;");
+        assert_eq!(md_code("a`b"), "`` a`b ``");
+        assert_eq!(md_inline("use `x|y` <b>"), "use `x|y` &lt;b&gt;");
+        assert_eq!(md_inline("odd ` tick"), "odd \\` tick");
+        assert_eq!(delta_text(Some(-3.2)), "−3");
+        assert_eq!(delta_text(Some(0.2)), "±0");
+        assert_eq!(score_text(None), "n/a");
+        assert_eq!(
+            display_time("2026-11-21T09:31:06.130173979Z"),
+            "2026-11-21 09:31:06 UTC"
+        );
+        assert_eq!(
+            display_time("2026-11-21T09:31:06+02:00"),
+            "2026-11-21 09:31:06 +02:00"
+        );
+        assert_eq!(display_time("yesterday"), "yesterday");
+    }
 }
