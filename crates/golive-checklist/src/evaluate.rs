@@ -270,8 +270,15 @@ fn truncate(s: &str, n: usize) -> String {
 /// Builds the checklist's contribution to a report. `prior` are the findings the collectors of
 /// this invocation produced: mapped items link to them; mapped checks without any finding get an
 /// inconclusive finding naming the items.
+///
+/// `store` is the checklist file (`.golive/checklist.toml`) as the report should cite it,
+/// relative to the audited repository: findings then point at the imported copy of each
+/// document (`.golive/checklist.d/0.md:12`), which is what the line numbers refer to and what
+/// travels with the repository, rather than at the original file (often an absolute path on
+/// the importer's machine). `None` cites the documents by the path they were imported from.
 pub fn report_additions(
     cl: &Checklist,
+    store: Option<&std::path::Path>,
     signoffs: &SignOffs,
     prior: &[Finding],
     catalog: &Catalog,
@@ -279,7 +286,18 @@ pub fn report_additions(
     now: OffsetDateTime,
 ) -> ReportAdditions {
     let mut out = ReportAdditions::default();
-    let file_of = |i: &Item| {
+    let file_of = |i: &Item| match store {
+        Some(store) => cl
+            .document_path(store, i.document)
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/"),
+        None => cl
+            .documents
+            .get(i.document)
+            .map(|d| d.path.clone())
+            .unwrap_or_default(),
+    };
+    let original_of = |i: &Item| {
         cl.documents
             .get(i.document)
             .map(|d| d.path.clone())
@@ -365,9 +383,13 @@ pub fn report_additions(
             stage: Stage::Production,
             collector: Collector::Checklist,
             rationale: format!(
-                "Manual item of the imported checklist ({file}:{}, section “{}”). No automated check covers it, so a named person has to vouch for it.",
+                "Manual item of the imported checklist ({file}:{}, section “{}”{}). No automated check covers it, so a named person has to vouch for it.",
                 item.line,
-                item.section_path()
+                item.section_path(),
+                match original_of(item) {
+                    o if o != file && !o.is_empty() => format!(", imported from {o}"),
+                    _ => String::new(),
+                }
             ),
             remediation: format!(
                 "Do what the item asks, then record it: `golive checklist sign {} --by NAME [--note TEXT] [--evidence URL] [--expires 90d]`.",

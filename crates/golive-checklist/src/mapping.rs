@@ -184,22 +184,24 @@ impl Mapper {
         out
     }
 
-    /// The scoring category of a manual item, from its section path and text.
+    /// The scoring category of a manual item, from its text and section path: a topic named in
+    /// the item's own text, else in the nearest enclosing section that names one; configuration
+    /// only when no topic is named anywhere (setting things up is what most items ask, so the
+    /// topic says more); deployment otherwise.
     pub fn category(&self, section: &[String], text: &str) -> Category {
-        let own = ascii_folded(text);
-        let mut all = own.clone();
-        for s in section.iter().rev() {
-            all.extend_from_slice(b" / ");
-            all.extend_from_slice(&ascii_folded(s));
-        }
-        [own, all]
-            .iter()
-            .find_map(|t| {
+        let mut texts = vec![ascii_folded(text)];
+        texts.extend(section.iter().rev().map(|s| ascii_folded(s)));
+        let find = |topic: bool| {
+            texts.iter().find_map(|t| {
                 self.categories
                     .iter()
+                    .filter(|(c, _)| (*c != Category::Configuration) == topic)
                     .find(|(_, res)| res.iter().any(|r| r.is_match(t)))
                     .map(|(c, _)| *c)
             })
+        };
+        find(true)
+            .or_else(|| find(false))
             .unwrap_or(Category::Deployment)
     }
 
@@ -233,6 +235,49 @@ mod tests {
         assert_eq!(m.map("No hardcoded secrets")[0], "secrets.hardcoded");
         assert!(m.map("War room setup prêt").is_empty());
         assert!(m.map("Code review effectuée (2 approvals)").is_empty());
+    }
+
+    #[test]
+    fn manual_items_are_filed_by_topic_not_by_the_verb_configure() {
+        let m = Mapper::builtin().unwrap();
+        let sec = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // the participle "configurée(s)" says nothing about the topic
+        assert_eq!(
+            m.category(
+                &sec(&["Checklist", "📱 Frontend"]),
+                "Analytics configurées (optionnel)"
+            ),
+            Category::Observability
+        );
+        assert_eq!(
+            m.category(
+                &sec(&["Checklist", "🔄 CI/CD (Optionnel)"]),
+                "Notifications d'équipe configurées"
+            ),
+            Category::Ci
+        );
+        // the nearest section decides when the text names no topic
+        assert_eq!(
+            m.category(
+                &sec(&["Sécurité", "Base de données"]),
+                "Accès restreint aux admins"
+            ),
+            Category::Database
+        );
+        // configuration itself still files under configuration
+        assert_eq!(
+            m.category(&sec(&["Déploiement"]), "Variables d'environnement définies"),
+            Category::Configuration
+        );
+        assert_eq!(
+            m.category(&sec(&["Go-live"]), "Feature flags configurés"),
+            Category::Configuration
+        );
+        // no topic at all: deployment
+        assert_eq!(
+            m.category(&sec(&["Go-live"]), "War room prête"),
+            Category::Deployment
+        );
     }
 
     #[test]

@@ -96,7 +96,7 @@ fn report_additions_for_golive_check() {
             .with_evidence(Evidence::at("Dockerfile", 1, 1)),
     ];
     let mut s = SignOffs::default();
-    let add = report_additions(&cl, &s, &prior, cat, &m, now);
+    let add = report_additions(&cl, None, &s, &prior, cat, &m, now);
     // The manual item is a dynamic check with a manual finding.
     assert_eq!(add.dynamic.len(), 1);
     assert_eq!(add.dynamic[0].id, format!("checklist.{war}"));
@@ -134,7 +134,7 @@ fn report_additions_for_golive_check() {
         Some(datetime!(2026-12-01 0:00 UTC).date()),
     )
     .unwrap();
-    let add = report_additions(&cl, &s, &prior, cat, &m, now);
+    let add = report_additions(&cl, None, &s, &prior, cat, &m, now);
     let f = add
         .findings
         .iter()
@@ -143,7 +143,7 @@ fn report_additions_for_golive_check() {
     assert_eq!(f.outcome, Outcome::Pass);
     assert!(matches!(&f.evidence[0], Evidence::SignOff { by, .. } if by == "Marie"));
     let later = datetime!(2026-12-02 0:00 UTC);
-    let add = report_additions(&cl, &s, &prior, cat, &m, later);
+    let add = report_additions(&cl, None, &s, &prior, cat, &m, later);
     let f = add
         .findings
         .iter()

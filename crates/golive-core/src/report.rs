@@ -427,7 +427,7 @@ impl ReportBuilder {
         let results = score::aggregate(&findings, catalog, &self.dynamic);
         let (categories, overall) = score::score(&results);
         let verdict = score::verdict(&results, overall, &config.policy);
-        let stages = score::stage_readiness(&results);
+        let stages = score::stage_readiness(&results, overall, &config.policy);
         let readiness = score::readiness_sentence(&stages);
 
         let mut checks = BTreeMap::new();
@@ -533,16 +533,25 @@ fn action_plan(
                 | Outcome::Inconclusive
         )
     };
+    let undecided = |r: &CheckResult| score::undecided_critical(r);
     let mut phases = vec![
-        phase("Phase 1 — critical blockers", &|r| {
+        phase("critical blockers", &|r| {
             r.outcome.is_failure() && r.severity == Severity::Critical
         }),
-        phase("Phase 2 — high-severity gaps", &|r| {
+        phase(
+            "decide these first: critical checks golive could not decide",
+            &undecided,
+        ),
+        phase("high-severity gaps", &|r| {
             r.outcome.is_failure() && r.severity == Severity::High
         }),
         phase(
-            "Phase 3 — the rest (medium and low gaps, warnings, checks to re-run)",
-            &|r| needs_action(r) && !(r.outcome.is_failure() && r.severity >= Severity::High),
+            "the rest (medium and low gaps, warnings, checks to re-run)",
+            &|r| {
+                needs_action(r)
+                    && !(r.outcome.is_failure() && r.severity >= Severity::High)
+                    && !undecided(r)
+            },
         ),
     ];
     for p in &mut phases {
@@ -554,7 +563,54 @@ fn action_plan(
         });
     }
     phases.retain(|p| !p.items.is_empty());
+    for (i, p) in phases.iter_mut().enumerate() {
+        p.title = format!("Phase {} — {}", i + 1, p.title);
+    }
     phases
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use crate::{Catalog, Config, Finding, Outcome, ReportBuilder, Target};
+
+    #[test]
+    fn an_undecided_critical_comes_early_as_decide_first() {
+        let c = Catalog::builtin();
+        let mut b = ReportBuilder::new(Target::default());
+        b.collector(
+            "probe",
+            vec![
+                Finding::new(
+                    c.check("probe.tls-certificate"),
+                    Outcome::Inconclusive,
+                    "the handshake timed out",
+                ),
+                Finding::new(
+                    c.check("probe.https-redirect"),
+                    Outcome::Fail,
+                    "no redirect",
+                ),
+                Finding::new(c.check("probe.hsts"), Outcome::Warn, "short max-age"),
+                Finding::new(c.check("probe.reachable"), Outcome::Pass, "200"),
+            ],
+        );
+        let r = b.build(c, &Config::default());
+        let titles: Vec<&str> = r.action_plan.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Phase 1 — decide these first: critical checks golive could not decide",
+                "Phase 2 — high-severity gaps",
+                "Phase 3 — the rest (medium and low gaps, warnings, checks to re-run)",
+            ]
+        );
+        assert_eq!(r.action_plan[0].items[0].check, "probe.tls-certificate");
+        // never GO, and production is not claimed ready
+        assert_ne!(r.verdict.decision, crate::Decision::Go);
+        assert!(!r.stages[1].ready);
+        assert_eq!(r.stages[1].undecided, ["probe.tls-certificate"]);
+        assert!(r.readiness.starts_with("not ready for production: 1 blocker (probe.https-redirect); 1 critical check undecided (probe.tls-certificate)"), "{}", r.readiness);
+    }
 }
 
 #[cfg(test)]

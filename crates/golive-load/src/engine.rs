@@ -196,11 +196,12 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
             _ = tick.tick(), if opts.progress => progress(&shared),
         }
     }
-    // In-flight requests finish within their timeout (or one second after Ctrl-C); then stop.
+    // In-flight requests get a bounded drain (see `drain_limit`), or one second after Ctrl-C;
+    // those still running then are cut off and not counted.
     let grace = if interrupted {
-        Duration::from_secs(1)
+        Duration::from_secs(1).min(shared.plan.timeout)
     } else {
-        shared.plan.timeout
+        drain_limit(duration, shared.plan.timeout)
     };
     let drain = async { while tasks.join_next().await.is_some() {} };
     if tokio::time::timeout(grace, drain).await.is_err() {
@@ -212,7 +213,8 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
     if let Some(s) = spinner {
         s.abort();
     }
-    let elapsed = (end - start).min(duration.max(Duration::from_millis(1)) + grace);
+    // The real measured wall time of the run, drain included.
+    let elapsed = (end - start).max(Duration::from_millis(1));
     if opts.progress {
         eprintln!();
     }
@@ -255,6 +257,14 @@ pub async fn run(plan: LoadPlan, opts: RunOptions) -> Result<LoadResult, LoadErr
         watch,
         runs: 1,
     })
+}
+
+/// How long requests still in flight at the end of the run may take to finish: at most the
+/// request timeout, and at most the larger of one second and 10 % of the run's duration. A
+/// `-d 3s --timeout 5s` run then lasts about 4 s, not 8 s; a 60 s run drains for up to 5 s.
+/// Requests still running after it are cut off and counted nowhere (neither success nor error).
+pub fn drain_limit(duration: Duration, timeout: Duration) -> Duration {
+    timeout.min(Duration::from_secs(1).max(duration / 10))
 }
 
 /// Busy-polling on a single-threaded runtime, while responses keep coming and the thread has its

@@ -36,7 +36,7 @@ pub mod stats;
 pub mod threshold;
 pub mod watch;
 
-pub use engine::{RunOptions, run, run_blocking};
+pub use engine::{RunOptions, drain_limit, run, run_blocking};
 pub use error::LoadError;
 pub use findings::{LOAD_CHECKS, findings, summary_text};
 pub use plan::{LoadPlan, Model, RateSchedule, StatusSet};

@@ -188,7 +188,53 @@ pub struct Spec {
     tests: Vec<TestSpec>,
     /// Parts of the file that are read but not run (checklist `performance:` lines).
     pub notices: Vec<String>,
+    /// The first request path that needs a base URL, with its 1-based line in the file.
+    first_relative: Option<(usize, String)>,
 }
+
+/// The first `path:` in the spec text whose value is relative (needs a base URL), with its
+/// line. Templated paths (`${id}`) count as relative unless they start with a scheme.
+fn first_relative_path(text: &str) -> Option<(usize, String)> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        let t = l.trim_start().trim_start_matches("- ").trim_start();
+        let v = t.strip_prefix("path:")?.trim();
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        (!v.is_empty() && !v.starts_with("http://") && !v.starts_with("https://"))
+            .then(|| (i + 1, v.to_string()))
+    })
+}
+
+/// A body shown in a message: at most [`SHORT_EXCERPT_CHARS`] characters and
+/// [`SHORT_EXCERPT_LINES`] lines, whitespace runs folded, then "… N more bytes".
+pub fn short_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    let mut used_bytes = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if n >= SHORT_EXCERPT_LINES {
+            break;
+        }
+        let room = SHORT_EXCERPT_CHARS.saturating_sub(out.chars().count());
+        if room == 0 {
+            break;
+        }
+        let taken: String = line.chars().take(room).collect();
+        used_bytes += taken.len();
+        out.push_str(&taken);
+        if taken.len() < line.len() {
+            break;
+        }
+    }
+    let rest = text.len().saturating_sub(used_bytes);
+    let mut out = out.trim_end().to_string();
+    if rest > 0 {
+        out.push_str(&format!(" … {rest} more bytes"));
+    }
+    out
+}
+
+const SHORT_EXCERPT_CHARS: usize = 300;
+const SHORT_EXCERPT_LINES: usize = 5;
 
 impl Spec {
     /// Reads and parses a spec file.
@@ -286,6 +332,7 @@ impl Spec {
             headers: file.headers,
             tests,
             notices,
+            first_relative: first_relative_path(text),
         })
     }
 
@@ -337,6 +384,18 @@ pub async fn run(spec: &Spec, base_url: Option<&str>) -> Result<SmokeRun, LoadEr
         })?),
         None => None,
     };
+    // A relative path without a base URL is a mistake in the configuration, not a failure of
+    // the service: say where, and run nothing.
+    if base.is_none()
+        && let Some((line, path)) = &spec.first_relative
+    {
+        return Err(LoadError::Spec {
+            path: format!("{}:{line}", spec.path),
+            why: format!(
+                "`{path}` is relative and no base URL is set: give --base-url URL, `base_url:` at the top of the spec, or golive.toml [smoke] base_url"
+            ),
+        });
+    }
     let template = Catalog::builtin().check("smoke.template");
     let mut out = SmokeRun {
         notices: spec.notices.clone(),
@@ -814,11 +873,10 @@ fn check_response(
     elapsed: Duration,
 ) -> Result<(), String> {
     let excerpt = || {
-        let t = String::from_utf8_lossy(&body[..body.len().min(200)]).to_string();
-        if t.is_empty() {
+        if body.is_empty() {
             "(empty body)".to_string()
         } else {
-            format!("`{t}`")
+            format!("`{}`", short_excerpt(body))
         }
     };
     let status_ok = |want: &str, ok: bool| {
@@ -901,8 +959,8 @@ fn check_response(
 fn check_json(fields: &BTreeMap<String, Yaml>, body: &[u8]) -> Result<(), String> {
     let json: Json = serde_json::from_slice(body).map_err(|e| {
         format!(
-            "expected a JSON body, received {} ({e})",
-            String::from_utf8_lossy(&body[..body.len().min(200)])
+            "expected a JSON body, received `{}` ({e})",
+            short_excerpt(body)
         )
     })?;
     for (path, want) in fields {

@@ -474,3 +474,42 @@ async fn single_threaded_run_busy_polls_only_while_responses_come() {
     let r = run(p, RunOptions::default()).await.unwrap();
     assert_eq!(r.requests(), 500);
 }
+
+#[test]
+fn the_drain_is_bounded_by_the_timeout_one_second_or_a_tenth_of_the_run() {
+    use golive_load::drain_limit;
+    let s = Duration::from_secs;
+    assert_eq!(drain_limit(s(3), s(5)), s(1));
+    assert_eq!(drain_limit(s(60), s(5)), s(5));
+    assert_eq!(drain_limit(s(60), s(30)), s(6));
+    assert_eq!(
+        drain_limit(s(3), Duration::from_millis(200)),
+        Duration::from_millis(200)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_server_does_not_stretch_the_run_to_the_timeout() {
+    // Every answer takes 20 s; the run lasts 1 s with a 30 s timeout. Before the bound, the
+    // requests in flight kept the run going for 31 s; now the drain stops after at most 1 s and
+    // the reported duration is the measured one.
+    let s = start(Mode::Slow(Duration::from_secs(20)), false).await;
+    let mut p = plan(&s.url("/"), 2, 1000);
+    p.timeout = Duration::from_secs(30);
+    let wall = std::time::Instant::now();
+    let r = run(p, RunOptions::default()).await.unwrap();
+    let wall = wall.elapsed();
+    assert!(r.elapsed >= Duration::from_secs(1), "{:?}", r.elapsed);
+    assert!(
+        r.elapsed < Duration::from_secs(10),
+        "the drain was not bounded: {:?}",
+        r.elapsed
+    );
+    // the reported duration is the real one (not clamped below what was measured)
+    assert!(r.elapsed <= wall, "{:?} > {:?}", r.elapsed, wall);
+    assert!(
+        wall - r.elapsed < Duration::from_secs(1),
+        "{wall:?} vs {:?}",
+        r.elapsed
+    );
+}

@@ -65,6 +65,15 @@ async fn api(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::conve
                 )
             }
         }
+        ("GET", "/big-404") => {
+            // A framework's whole HTML 404 page: 40 lines, some 2 KB.
+            let page: String = (1..=40)
+                .map(|i| format!("<p>line {i} of a long not-found page</p>\n"))
+                .collect();
+            let mut r = Response::new(Full::new(Bytes::from(page)));
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            r
+        }
         ("GET", p) if p.starts_with("/api/users/") => json(
             StatusCode::OK,
             serde_json::json!({"id": p.trim_start_matches("/api/users/")}),
@@ -301,5 +310,47 @@ tests:
     assert!(all.contains("/api/users/"), "{all}");
     for secret in [TOKEN, "env-secret-r4e3w2q1z9x8", "BaseUrlPassw0rd99"] {
         assert!(!all.contains(secret), "`{secret}` shows: {all}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_step_shows_a_short_excerpt_of_the_body() {
+    let base = start().await;
+    let spec = Spec::parse(
+        "tests:\n  - name: Missing page\n    path: /big-404\n    expect: 200\n",
+        "smoke.yaml",
+    )
+    .unwrap();
+    let out = run(&spec, Some(&base)).await.unwrap();
+    let f = &out.findings[0];
+    assert_eq!(f.outcome, Outcome::Fail);
+    assert!(f.message.contains("received 404"), "{}", f.message);
+    assert!(f.message.contains("line 1 of a long"), "{}", f.message);
+    assert!(
+        !f.message.contains("line 6 of"),
+        "at most 5 lines: {}",
+        f.message
+    );
+    assert!(f.message.contains(" more bytes"), "{}", f.message);
+    assert!(f.message.lines().count() <= 5, "{}", f.message);
+    assert!(f.message.chars().count() < 500, "{}", f.message);
+}
+
+#[tokio::test]
+async fn a_relative_path_without_base_url_is_a_spec_error_with_its_line() {
+    let spec = Spec::parse(
+        "tests:\n  - name: Home\n    path: https://example.invalid/\n  - name: Health\n    path: /health\n",
+        "smoke.yaml",
+    )
+    .unwrap();
+    match run(&spec, None).await {
+        Err(golive_load::LoadError::Spec { path, why }) => {
+            assert_eq!(path, "smoke.yaml:5");
+            assert!(
+                why.contains("`/health` is relative") && why.contains("--base-url"),
+                "{why}"
+            );
+        }
+        other => panic!("expected a spec error, got {other:?}"),
     }
 }

@@ -1,9 +1,18 @@
-//! The HTML report: one self-contained file (inline CSS, no scripts, no external assets),
-//! a verdict badge, category bars as inline SVG, the findings table, the action plan and the
-//! suppressed findings. Every piece of report text is HTML-escaped.
+//! The HTML report: one self-contained file (inline CSS and a small inline script, no network
+//! access, no external assets): a verdict badge with the reasons and the named blockers,
+//! category bars as inline SVG, the findings table that the reader filters by severity,
+//! category and outcome (passing checks collapsed until asked for), every check explained in
+//! the same file (each check id links to its rationale and remediation), the action plan and
+//! the suppressed findings. Every piece of report text is HTML-escaped.
+//!
+//! The filters also read the page address, so a link can open the report filtered:
+//! `report.html?severity=critical&category=security&outcome=fail&passing=1` sets the controls
+//! and applies them through the same `change` handler a reader's click runs (the browser test
+//! drives the filters that way).
 
 use crate::util::{
-    needs_attention, primary_locator, score_text, severity_label, xml_escape as esc,
+    is_routine_skip, needs_attention, primary_locator, score_text, severity_label,
+    signoff_progress, unreachable, xml_escape as esc,
 };
 use golive_core::{Category, Decision, Evidence, Outcome, Report, Severity};
 use std::fmt::Write;
@@ -51,6 +60,57 @@ td.nowrap{white-space:nowrap}
 .notice{background:#fffbea;border:1px solid #f7e3a1;border-radius:8px;padding:8px 12px;margin:6px 0}
 footer{color:var(--muted);font-size:12px;margin-top:32px}
 svg text{font:12px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Arial,sans-serif}
+.filters{display:flex;gap:14px;flex-wrap:wrap;align-items:center;margin-bottom:10px;font-size:13px}
+.filters select{font:inherit;padding:2px 4px}
+#shown{color:var(--muted);margin-left:auto}
+tr[hidden]{display:none}
+a.check{color:inherit;text-decoration:none;border-bottom:1px dotted var(--muted)}
+details.explain{border-top:1px solid var(--line);padding:6px 0}
+details.explain summary{cursor:pointer}
+details.explain:target,details.explain[open]{background:#f8fafc}
+details.explain dl{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:8px 0 4px}
+details.explain dt{color:var(--muted)}
+details.explain dd{margin:0}
+.unreachable{background:#fde8e8;border:1px solid #f8b4b4;border-radius:8px;padding:10px 14px;margin-top:16px;font-weight:600}
+ul.also{margin:6px 0 0;padding-left:20px;color:var(--muted)}
+"#;
+
+/// The filters: they read the controls, hide the rows that do not match, count what is shown,
+/// and open the explanation a check link points at. On load, the page address may preset the
+/// controls (`?severity=high&passing=1`); they are then applied by dispatching the same
+/// `change` event a reader's choice dispatches.
+const JS: &str = r#"
+(function(){
+  var form=document.getElementById('filters');
+  if(!form){return;}
+  var rows=[].slice.call(document.querySelectorAll('#findings tbody tr'));
+  function apply(){
+    var sev=form.severity.value, cat=form.category.value, out=form.outcome.value;
+    var passing=form.passing.checked, n=0;
+    rows.forEach(function(r){
+      var d=r.dataset;
+      var ok=(sev===''||d.severity===sev)&&(cat===''||d.category===cat)&&(out===''||d.outcome===out)
+        &&(passing||d.passing!=='1'||out==='pass'||out==='not-applicable');
+      r.hidden=!ok; if(ok){n++;}
+    });
+    document.getElementById('shown').textContent=n+' of '+rows.length+' shown';
+    document.body.setAttribute('data-filtered', [sev,cat,out,passing?'passing':''].join('|'));
+  }
+  form.addEventListener('change',apply);
+  var q=new URLSearchParams(location.search);
+  ['severity','category','outcome'].forEach(function(k){
+    if(q.has(k)){form[k].value=q.get(k);form[k].dispatchEvent(new Event('change',{bubbles:true}));}
+  });
+  if(q.get('passing')==='1'){form.passing.checked=true;form.passing.dispatchEvent(new Event('change',{bubbles:true}));}
+  apply();
+  function openTarget(){
+    var id=decodeURIComponent(location.hash.slice(1));
+    var el=id&&document.getElementById(id);
+    if(el&&el.tagName==='DETAILS'){el.open=true;}
+  }
+  window.addEventListener('hashchange',openTarget);
+  openTarget();
+})();
 "#;
 
 /// The findings table stops here; a browser does not need 20,000 rows to make the point.
@@ -212,15 +272,32 @@ pub fn render(r: &Report, verbose: bool) -> String {
         esc(d.as_str()),
         esc(&score_text(r.score))
     );
+    let unreach = unreachable(r);
+    if let Some(u) = &unreach {
+        let _ = writeln!(
+            o,
+            "<div class=\"unreachable\" id=\"unreachable\">Unreachable: {} <span class=\"muted\">({})</span></div>",
+            esc(u.message),
+            esc(&u.summary())
+        );
+    }
     let _ = write!(
         o,
-        "<section class=\"card\">\n<p class=\"readiness\">{}</p>\n<ul class=\"reasons\">\n",
+        "<section class=\"card\" id=\"verdict\">\n<p class=\"readiness\">{}</p>\n<ul class=\"reasons\">\n",
         esc(&capitalize(&r.readiness))
     );
     for reason in &r.verdict.reasons {
-        let _ = writeln!(o, "<li>{}</li>", esc(reason));
+        let _ = writeln!(o, "<li>{}</li>", link_ids(r, reason));
     }
-    o.push_str("</ul>\n<div class=\"stages\">");
+    o.push_str("</ul>\n");
+    if !r.verdict.also.is_empty() {
+        o.push_str("<ul class=\"also\">\n");
+        for also in &r.verdict.also {
+            let _ = writeln!(o, "<li>also: {}</li>", link_ids(r, also));
+        }
+        o.push_str("</ul>\n");
+    }
+    o.push_str("<div class=\"stages\">");
     for st in &r.stages {
         let (class, label) = if st.ready {
             ("ready", format!("✓ {}", st.stage.as_str()))
@@ -228,21 +305,47 @@ pub fn render(r: &Report, verbose: bool) -> String {
             (
                 "blocked",
                 format!(
-                    "✗ {} — {} blocker{}",
+                    "✗ {} — {}",
                     st.stage.as_str(),
-                    st.blockers.len(),
-                    if st.blockers.len() == 1 { "" } else { "s" }
+                    golive_core::score::stage_hold(st)
                 ),
             )
         };
-        let _ = write!(
+        let _ = write!(o, "<span class=\"stage {class}\">{}</span>", esc(&label));
+    }
+    o.push_str("</div>\n");
+    let blockers = crate::util::blockers(r);
+    if !blockers.is_empty() {
+        o.push_str("<h3>Blockers</h3>\n<table id=\"blockers\">\n<tbody>\n");
+        for b in &blockers {
+            let _ = writeln!(
+                o,
+                "<tr><td><span class=\"sev {}\">{}</span></td><td><span class=\"out {}\">{}</span></td><td class=\"check\">{}</td><td>{}</td><td>{}</td></tr>",
+                sev_class(b.result.severity),
+                severity_label(b.result.severity),
+                b.result.outcome.as_str(),
+                if b.undecided {
+                    "undecided"
+                } else {
+                    b.result.outcome.as_str()
+                },
+                check_link(&b.result.check),
+                esc(b.title),
+                b.location
+                    .map(|l| format!("<code>{}</code>", esc(l)))
+                    .unwrap_or_default()
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
+    if let Some((signed, total)) = signoff_progress(r) {
+        let _ = writeln!(
             o,
-            "<span class=\"stage {class}\" title=\"{}\">{}</span>",
-            esc(&st.blockers.join(", ")),
-            esc(&label)
+            "<p id=\"signoffs\"><b>Sign-offs:</b> {signed} of {total} manual checklist items signed <span class=\"muted\">(they weigh at most {:.0} % of a score; see <code>golive explain</code>)</span></p>",
+            golive_core::score::SIGNOFF_SHARE * 100.0
         );
     }
-    o.push_str("</div>\n</section>\n");
+    o.push_str("</section>\n");
 
     // Categories.
     let _ = write!(
@@ -251,37 +354,76 @@ pub fn render(r: &Report, verbose: bool) -> String {
         category_svg(r)
     );
 
-    // Findings table.
-    let rows: Vec<_> = r
+    // Findings table: every finding, passing ones collapsed until the reader asks for them.
+    let attention: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| verbose || needs_attention(f.outcome))
+        .filter(|f| needs_attention(f.outcome))
+        .filter(|f| !unreach.as_ref().is_some_and(|u| u.is_undecidable(&f.check)))
+        .collect();
+    let passing: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| !needs_attention(f.outcome))
+        .collect();
+    let undecidable: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| unreach.as_ref().is_some_and(|u| u.is_undecidable(&f.check)))
         .collect();
     let _ = write!(
         o,
         "<h2>Findings ({})</h2>\n<section class=\"card\">\n",
-        rows.len()
+        attention.len()
     );
-    if rows.is_empty() {
+    let all_rows: Vec<_> = attention
+        .iter()
+        .take(MAX_ROWS)
+        .chain(undecidable.iter().take(MAX_ROWS))
+        .chain(passing.iter().take(MAX_ROWS))
+        .copied()
+        .collect();
+    if all_rows.is_empty() {
         o.push_str("<p class=\"muted\">No failing, warning or undecided check.</p>\n");
     } else {
-        o.push_str("<table>\n<thead><tr><th>severity</th><th>outcome</th><th>check</th><th>category</th><th>finding</th></tr></thead>\n<tbody>\n");
-        for f in rows.iter().take(MAX_ROWS) {
-            let cat = r.check(&f.check).map(|c| c.category.title()).unwrap_or("");
+        if attention.is_empty() {
+            o.push_str("<p class=\"muted\">No failing, warning or undecided check.</p>\n");
+        }
+        filters(&mut o, r, &all_rows, verbose);
+        o.push_str("<table id=\"findings\">\n<thead><tr><th>severity</th><th>outcome</th><th>check</th><th>category</th><th>finding</th></tr></thead>\n<tbody>\n");
+        for f in &all_rows {
+            let category = r.check(&f.check).map(|c| c.category);
+            let cat = category.map(|c| c.title()).unwrap_or("");
             let ev: Vec<String> = f.evidence.iter().take(5).map(evidence_html).collect();
             let more = if f.evidence.len() > 5 {
                 format!(" … +{}", f.evidence.len() - 5)
             } else {
                 String::new()
             };
+            let is_passing = !needs_attention(f.outcome);
+            let is_undecidable = unreach.as_ref().is_some_and(|u| u.is_undecidable(&f.check));
             let _ = writeln!(
                 o,
-                "<tr><td><span class=\"sev {}\">{}</span></td><td><span class=\"out {}\">{}</span></td><td class=\"check\"><code>{}</code></td><td>{}</td><td>{}{}</td></tr>",
+                "<tr data-severity=\"{}\" data-category=\"{}\" data-outcome=\"{}\" data-passing=\"{}\" data-check=\"{}\"{}><td><span class=\"sev {}\">{}</span></td><td><span class=\"out {}\">{}</span></td><td class=\"check\">{}</td><td>{}</td><td>{}{}</td></tr>",
+                f.severity.as_str(),
+                category.map(|c| c.as_str()).unwrap_or(""),
+                f.outcome.as_str(),
+                if is_passing || is_undecidable {
+                    "1"
+                } else {
+                    "0"
+                },
+                esc(&f.check),
+                if (is_passing || is_undecidable) && !verbose {
+                    " hidden"
+                } else {
+                    ""
+                },
                 sev_class(f.severity),
                 severity_label(f.severity),
                 f.outcome.as_str(),
                 esc(f.outcome.as_str()),
-                esc(&f.check),
+                check_link(&f.check),
                 esc(cat),
                 inline_code(&f.message),
                 if ev.is_empty() {
@@ -292,11 +434,13 @@ pub fn render(r: &Report, verbose: bool) -> String {
             );
         }
         o.push_str("</tbody>\n</table>\n");
-        if rows.len() > MAX_ROWS {
+        let cut = attention.len().saturating_sub(MAX_ROWS)
+            + passing.len().saturating_sub(MAX_ROWS)
+            + undecidable.len().saturating_sub(MAX_ROWS);
+        if cut > 0 {
             let _ = writeln!(
                 o,
-                "<p class=\"muted\">… and {} more finding(s), most severe shown first; the JSON and SARIF reports list them all.</p>",
-                rows.len() - MAX_ROWS
+                "<p class=\"muted\">… and {cut} more finding(s), most severe shown first; the JSON and SARIF reports list them all.</p>"
             );
         }
     }
@@ -307,7 +451,11 @@ pub fn render(r: &Report, verbose: bool) -> String {
         o.push_str("<h2>Action plan</h2>\n<section class=\"card\">\n");
         for phase in &r.action_plan {
             let _ = writeln!(o, "<div class=\"phase\"><h3>{}</h3>", esc(&phase.title));
-            for item in &phase.items {
+            for item in phase
+                .items
+                .iter()
+                .filter(|i| !unreach.as_ref().is_some_and(|u| u.is_undecidable(&i.check)))
+            {
                 let locs = if item.locations.is_empty() {
                     String::new()
                 } else {
@@ -323,11 +471,11 @@ pub fn render(r: &Report, verbose: bool) -> String {
                 };
                 let _ = writeln!(
                     o,
-                    "<div class=\"item {}\"><p><span class=\"sev {}\">{}</span> <code>{}</code> <b>{}</b> <span class=\"muted\">({}, {} finding(s))</span></p><p>{}</p>{}</div>",
+                    "<div class=\"item {}\"><p><span class=\"sev {}\">{}</span> {} <b>{}</b> <span class=\"muted\">({}, {} finding(s))</span></p><p>{}</p>{}</div>",
                     sev_class(item.severity),
                     sev_class(item.severity),
                     severity_label(item.severity),
-                    esc(&item.check),
+                    check_link(&item.check),
                     esc(&item.title),
                     esc(item.outcome.as_str()),
                     item.occurrences,
@@ -336,6 +484,13 @@ pub fn render(r: &Report, verbose: bool) -> String {
                 );
             }
             o.push_str("</div>\n");
+        }
+        if let Some(u) = unreach.as_ref().filter(|u| !u.undecidable.is_empty()) {
+            let _ = writeln!(
+                o,
+                "<p class=\"muted\">{} — the findings table lists them with the passing checks.</p>",
+                esc(&u.summary())
+            );
         }
         o.push_str("</section>\n");
     }
@@ -387,13 +542,15 @@ pub fn render(r: &Report, verbose: bool) -> String {
                     .join(" ")
             );
         }
-        if !r.skipped.is_empty() {
+        let (routine, notable): (Vec<_>, Vec<_>) =
+            r.skipped.iter().partition(|s| is_routine_skip(&s.reason));
+        if !notable.is_empty() {
             let _ = writeln!(
                 o,
-                "<details><summary>{} file(s) skipped</summary><ul>",
-                r.skipped.len()
+                "<details id=\"skipped\"><summary>{} file(s) skipped (too large or unreadable)</summary><ul>",
+                notable.len()
             );
-            for s in &r.skipped {
+            for s in &notable {
                 let _ = writeln!(
                     o,
                     "<li><code>{}</code> — {}</li>",
@@ -403,8 +560,17 @@ pub fn render(r: &Report, verbose: bool) -> String {
             }
             o.push_str("</ul></details>\n");
         }
+        if !routine.is_empty() {
+            let _ = writeln!(
+                o,
+                "<p class=\"muted\">{} binary file(s) and symbolic link(s) passed over.</p>",
+                routine.len()
+            );
+        }
         o.push_str("</section>\n");
     }
+
+    explanations(&mut o, r);
 
     let passes = r
         .results
@@ -413,13 +579,148 @@ pub fn render(r: &Report, verbose: bool) -> String {
         .count();
     let _ = write!(
         o,
-        "<footer>{} of {} assessed check(s) pass. Score = 100 × Σ(weight × credit) / Σ(weight); weights critical 10, high 7.5, medium 5, low 2.5; pass 1, warn 0.5, fail 0. Generated by {} {}.</footer>\n</main>\n</body>\n</html>\n",
+        "<footer>{} of {} assessed check(s) pass. Score = 100 × Σ(weight × credit) / Σ(weight); weights critical 10, high 7.5, medium 5, low 2.5; pass 1, warn 0.5, fail 0. Generated by {} {}.</footer>\n</main>\n<script>{JS}</script>\n</body>\n</html>\n",
         passes,
         r.results.len(),
         esc(&r.tool.name),
         esc(&r.tool.version)
     );
     o
+}
+
+/// The anchor of a check's explanation.
+fn anchor(id: &str) -> String {
+    format!("check-{id}")
+}
+
+/// A check id linked to its explanation in the same file.
+fn check_link(id: &str) -> String {
+    format!(
+        "<a class=\"check\" href=\"#{}\"><code>{}</code></a>",
+        esc(&anchor(id)),
+        esc(id)
+    )
+}
+
+/// Escapes a sentence and links the check ids it names.
+fn link_ids(r: &Report, text: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core = word.trim_end_matches([',', ';', ')', '.']);
+        let core = core.trim_start_matches('(');
+        if !core.is_empty() && r.checks.contains_key(core) {
+            let start = word.find(core).unwrap_or(0);
+            out.push_str(&esc(&word[..start]));
+            out.push_str(&check_link(core));
+            out.push_str(&esc(&word[start + core.len()..]));
+        } else {
+            out.push_str(&esc(word));
+        }
+    }
+    out
+}
+
+/// The filter controls above the findings table.
+fn filters(o: &mut String, r: &Report, rows: &[&golive_core::Finding], verbose: bool) {
+    let mut sevs: Vec<Severity> = rows.iter().map(|f| f.severity).collect();
+    sevs.sort_by(|a, b| b.cmp(a));
+    sevs.dedup();
+    let mut cats: Vec<Category> = rows
+        .iter()
+        .filter_map(|f| r.check(&f.check).map(|c| c.category))
+        .collect();
+    cats.sort_by_key(|c| Category::ALL.iter().position(|x| x == c));
+    cats.dedup();
+    let mut outs: Vec<Outcome> = rows.iter().map(|f| f.outcome).collect();
+    outs.sort_by_key(|o| std::cmp::Reverse(o.precedence()));
+    outs.dedup();
+    let select = |name: &str, label: &str, opts: Vec<(String, String)>| {
+        let mut s =
+            format!("<label>{label} <select name=\"{name}\"><option value=\"\">all</option>");
+        for (v, t) in opts {
+            let _ = write!(s, "<option value=\"{}\">{}</option>", esc(&v), esc(&t));
+        }
+        s.push_str("</select></label>");
+        s
+    };
+    let _ = writeln!(
+        o,
+        "<form id=\"filters\" class=\"filters\" onsubmit=\"return false\">{}{}{}<label><input type=\"checkbox\" name=\"passing\"{}> show passing and undecidable checks</label><span id=\"shown\"></span></form>",
+        select(
+            "severity",
+            "severity",
+            sevs.iter()
+                .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
+                .collect()
+        ),
+        select(
+            "category",
+            "category",
+            cats.iter()
+                .map(|c| (c.as_str().to_string(), c.title().to_string()))
+                .collect()
+        ),
+        select(
+            "outcome",
+            "outcome",
+            outs.iter()
+                .map(|x| (x.as_str().to_string(), x.as_str().to_string()))
+                .collect()
+        ),
+        if verbose { " checked" } else { "" }
+    );
+}
+
+/// Every check of the report explained: what, why, how to fix; the check links point here.
+fn explanations(o: &mut String, r: &Report) {
+    if r.checks.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>Checks explained ({})</h2>\n<section class=\"card\" id=\"checks\">",
+        r.checks.len()
+    );
+    for (id, c) in &r.checks {
+        let outcome = r
+            .results
+            .iter()
+            .find(|x| &x.check == id)
+            .map(|x| x.outcome.as_str())
+            .unwrap_or("suppressed");
+        let refs = if c.references.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<dt>references</dt><dd>{}</dd>",
+                c.references
+                    .iter()
+                    .map(|u| format!("<code>{}</code>", esc(u)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
+        let _ = writeln!(
+            o,
+            "<details class=\"explain\" id=\"{}\"><summary><span class=\"sev {}\">{}</span> <code>{}</code> {} <span class=\"out {}\">{}</span></summary><dl><dt>category</dt><dd>{}</dd><dt>stage</dt><dd>{}</dd><dt>why</dt><dd>{}</dd><dt>fix</dt><dd>{}</dd>{}</dl></details>",
+            esc(&anchor(id)),
+            sev_class(c.severity),
+            severity_label(c.severity),
+            esc(id),
+            esc(&c.title),
+            outcome,
+            outcome,
+            esc(c.category.title()),
+            esc(c.stage.as_str()),
+            inline_code(c.rationale.trim()),
+            inline_code(c.remediation.trim()),
+            refs
+        );
+    }
+    o.push_str("</section>\n");
 }
 
 /// Escapes text and turns Markdown code spans (`like this`) into `<code>`.

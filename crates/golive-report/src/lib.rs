@@ -100,8 +100,10 @@ pub struct RenderOptions {
     pub color: bool,
     /// Terminal width in columns.
     pub width: usize,
-    /// Show passing checks and every location.
+    /// Show every finding, passing checks and every location.
     pub verbose: bool,
+    /// The verdict line only (terminal).
+    pub quiet: bool,
     /// The exit code the run ends with, recorded in SARIF's `invocation` (default: 2 for
     /// NO-GO, 0 otherwise).
     pub exit_code: Option<u8>,
@@ -113,6 +115,7 @@ impl Default for RenderOptions {
             color: false,
             width: 100,
             verbose: false,
+            quiet: false,
             exit_code: None,
         }
     }

@@ -83,6 +83,20 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "- {}", md_escape(reason));
     }
     o.push('\n');
+    if !r.verdict.also.is_empty() {
+        let _ = writeln!(o, "**Also:**\n");
+        for also in &r.verdict.also {
+            let _ = writeln!(o, "- {}", md_escape(also));
+        }
+        o.push('\n');
+    }
+    if let Some((signed, total)) = crate::util::signoff_progress(r) {
+        let _ = writeln!(
+            o,
+            "**Sign-offs:** {signed} of {total} manual checklist items signed (they weigh at most {:.0} % of a score).\n",
+            golive_core::score::SIGNOFF_SHARE * 100.0
+        );
+    }
     let failing: usize = r.results.iter().filter(|x| x.outcome.is_failure()).count();
     let warns = r
         .results

@@ -1,9 +1,17 @@
-//! The terminal report: header, verdict, categories with their findings, action plan,
-//! suppressed findings, notices. ANSI colour only when asked; wrapped to the given width.
+//! The terminal report. Three levels:
+//! - `quiet`: the verdict line only;
+//! - default: a view that fits a screen: header, an unreachable target in one line, the
+//!   verdict with its reasons and the named blockers, the category bars (and sign-off
+//!   progress), the top of the action plan with `file:line`, and "N more: --verbose";
+//! - `verbose`: every finding with its evidence, the full action plan with remediation,
+//!   suppressed findings and skipped files.
+//!
+//! ANSI colour only when asked; wrapped to the given width.
 
 use crate::RenderOptions;
 use crate::util::{
-    category_score, display_width, needs_attention, score_text, severity_label, truncate, wrap_at,
+    Unreachable, blockers, category_score, display_width, is_routine_skip, needs_attention,
+    score_text, severity_label, signoff_progress, truncate, unreachable, wrap_at,
 };
 use golive_core::{Category, Decision, Evidence, Finding, Outcome, Report, Severity};
 use std::fmt::Write;
@@ -119,20 +127,85 @@ pub(crate) fn bar(p: &Paint, score: Option<f64>, width: usize) -> String {
 
 const MAX_FINDINGS_PER_CHECK: usize = 5;
 const MAX_EVIDENCE: usize = 3;
+/// Action-plan items the default view shows.
+const PLAN_TOP: usize = 8;
+/// Blockers the default view names one per line.
+const BLOCKERS_TOP: usize = 6;
 
 /// Renders the terminal report.
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
     let p = Paint::new(opts.color);
     let width = opts.width.clamp(40, 240);
+    if opts.quiet {
+        return quiet_line(report, &p);
+    }
+    let unreachable = unreachable(report);
     let mut o = String::new();
 
     header(&mut o, report, &p, width);
+    if let Some(u) = &unreachable {
+        let _ = writeln!(
+            o,
+            "{} {}\n",
+            p.decision(Decision::NoGo, " UNREACHABLE "),
+            p.bold(&wrap_at(u.message, width, 15, "               "))
+        );
+    }
     verdict(&mut o, report, &p, width);
-    categories(&mut o, report, &p, width, opts.verbose);
-    action_plan(&mut o, report, &p, width);
-    suppressed(&mut o, report, &p, width);
+    blocker_list(&mut o, report, &p, width, opts.verbose);
+    categories(
+        &mut o,
+        report,
+        &p,
+        width,
+        opts.verbose,
+        unreachable.as_ref(),
+    );
+    if opts.verbose {
+        action_plan(&mut o, report, &p, width, unreachable.as_ref());
+        suppressed(&mut o, report, &p, width);
+    } else {
+        plan_top(&mut o, report, &p, width, unreachable.as_ref());
+    }
     footer(&mut o, report, &p, width, opts.verbose);
     o
+}
+
+/// `NO-GO  score 25/100 — not ready for staging: 8 blockers (…)`: one line, for `--quiet`.
+fn quiet_line(r: &Report, p: &Paint) -> String {
+    let d = r.verdict.decision;
+    let score = match r.score {
+        Some(s) => format!("score {}/100", score_text(Some(s))),
+        None => "score n/a".to_string(),
+    };
+    format!(
+        "{} {} — {}\n",
+        p.decision_fg(d, d.as_str()),
+        p.score(r.score, &score),
+        r.readiness
+    )
+}
+
+/// Room for a title between a head of `head_w` columns and a location tail on one line of
+/// `width`: the tail is shortened first when both do not fit.
+fn fit(width: usize, head_w: usize, tail: &str) -> (usize, String) {
+    let room = width.saturating_sub(head_w + 2);
+    let tail_w = display_width(tail);
+    if tail.is_empty() {
+        return (room.max(1), String::new());
+    }
+    if room >= tail_w + 2 + 16 {
+        return (room - tail_w - 2, tail.to_string());
+    }
+    let title_w = (room / 2).max(1);
+    let tail = truncate(tail, room.saturating_sub(title_w + 2).max(1));
+    (title_w, tail)
+}
+
+/// `s` padded with spaces to `w` columns (longer ids are left as they are).
+fn pad(s: &str, w: usize) -> String {
+    let n = display_width(s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
 }
 
 fn header(o: &mut String, r: &Report, p: &Paint, width: usize) {
@@ -205,10 +278,209 @@ fn verdict(o: &mut String, r: &Report, p: &Paint, width: usize) {
             wrap_at(reason, width, 4, "    ")
         );
     }
+    for also in &r.verdict.also {
+        let _ = writeln!(
+            o,
+            "  {} {}",
+            p.dim("also:"),
+            p.dim(&wrap_at(also, width, 8, "        "))
+        );
+    }
     o.push('\n');
 }
 
-fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
+/// The named blockers of the first stage that is not ready (production first).
+fn blocker_list(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
+    let list = blockers(r);
+    if list.is_empty() {
+        return;
+    }
+    let stage = r
+        .stages
+        .iter()
+        .find(|s| s.stage == golive_core::Stage::Production && !s.ready)
+        .or_else(|| r.stages.iter().find(|s| !s.ready))
+        .map_or("production", |s| s.stage.as_str());
+    let _ = writeln!(
+        o,
+        "{} {}",
+        p.bold(&format!("Blockers for {stage}")),
+        p.dim(&format!("({})", list.len()))
+    );
+    let limit = if verbose { usize::MAX } else { BLOCKERS_TOP };
+    let id_w = list
+        .iter()
+        .take(limit)
+        .map(|b| display_width(&b.result.check))
+        .max()
+        .unwrap_or(0)
+        .min(34);
+    for b in list.iter().take(limit) {
+        let outcome = b.result.outcome;
+        let sev = b.result.severity;
+        let mut tail = String::new();
+        if b.undecided {
+            tail.push_str("undecided");
+        }
+        if let Some(l) = b.location {
+            if !tail.is_empty() {
+                tail.push_str(" · ");
+            }
+            tail.push_str(l);
+            if b.occurrences > 1 {
+                tail.push_str(&format!(" (+{})", b.occurrences - 1));
+            }
+        }
+        let id = pad(&b.result.check, id_w);
+        let head_w = 14 + display_width(&id);
+        let (title_w, tail) = fit(width, head_w, &tail);
+        let _ = writeln!(
+            o,
+            "  {} {} {}  {}{}",
+            paint_mark(p, outcome, sev),
+            p.severity(sev, &format!("{:<8}", severity_label(sev))),
+            p.bold(&id),
+            p.dim(&truncate(b.title, title_w)),
+            if tail.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", p.cyan(&tail))
+            }
+        );
+        // What the check found, in at most two lines (every detail with --verbose).
+        if let Some(m) = b
+            .message
+            .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        {
+            let indent = "             ";
+            let wrapped = wrap_at(&m, width, indent.len(), indent);
+            let lines: Vec<&str> = wrapped.lines().collect();
+            for (i, line) in lines.iter().take(2).enumerate() {
+                let line = line.trim_start();
+                let line = if i == 1 && lines.len() > 2 {
+                    truncate(
+                        &format!("{line} …"),
+                        width.saturating_sub(indent.len()).max(10),
+                    )
+                } else {
+                    line.to_string()
+                };
+                let _ = writeln!(o, "{indent}{}", p.dim(&line));
+            }
+        }
+    }
+    if list.len() > limit {
+        let _ = writeln!(
+            o,
+            "  {}",
+            p.dim(&format!(
+                "{} more: the action plan below goes on with them (--verbose lists all)",
+                list.len() - limit
+            ))
+        );
+    }
+    o.push('\n');
+}
+
+/// The top of the action plan, one line per item with its first `file:line`.
+fn plan_top(o: &mut String, r: &Report, p: &Paint, width: usize, u: Option<&Unreachable>) {
+    // The blockers were just listed (up to BLOCKERS_TOP): the plan goes on from there instead
+    // of printing them again.
+    let listed: Vec<String> = blockers(r)
+        .iter()
+        .take(BLOCKERS_TOP)
+        .map(|b| b.result.check.clone())
+        .collect();
+    let items: Vec<(&str, &golive_core::ActionItem)> = r
+        .action_plan
+        .iter()
+        .flat_map(|ph| ph.items.iter().map(move |i| (ph.title.as_str(), i)))
+        .filter(|(_, i)| !u.is_some_and(|u| u.is_undecidable(&i.check)))
+        .filter(|(_, i)| !listed.contains(&i.check))
+        .collect();
+    if items.is_empty() && u.is_none_or(|u| u.undecidable.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "{} {}",
+        p.bold(if listed.is_empty() {
+            "Action plan"
+        } else {
+            "Action plan, after the blockers above"
+        }),
+        p.dim(&if items.len() > PLAN_TOP {
+            format!("(top {PLAN_TOP} of {})", items.len())
+        } else {
+            format!("({})", items.len())
+        })
+    );
+    let id_w = items
+        .iter()
+        .take(PLAN_TOP)
+        .map(|(_, i)| display_width(&i.check))
+        .max()
+        .unwrap_or(0)
+        .min(34);
+    let mut phase = "";
+    for (n, (title, item)) in items.iter().take(PLAN_TOP).enumerate() {
+        if *title != phase {
+            phase = title;
+            let _ = writeln!(o, "  {}", p.bold(&truncate(title, width.saturating_sub(2))));
+        }
+        let num = format!("{:>2}.", n + 1);
+        let mut tail = String::new();
+        if let Some(l) = item.locations.first() {
+            tail = l.clone();
+            if item.occurrences > 1 {
+                tail.push_str(&format!(" (+{})", item.occurrences - 1));
+            }
+        }
+        let sev = format!("{:<8}", severity_label(item.severity));
+        let id = pad(&item.check, id_w);
+        let head_w = 5 + sev.len() + 1 + display_width(&id) + 2;
+        let (title_w, tail) = fit(width, head_w, &tail);
+        let _ = writeln!(
+            o,
+            "  {} {} {}  {}{}",
+            p.dim(&num),
+            p.severity(item.severity, &sev),
+            p.bold(&id),
+            truncate(&item.title, title_w),
+            if tail.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", p.cyan(&tail))
+            }
+        );
+    }
+    if let Some(u) = u.filter(|u| !u.undecidable.is_empty()) {
+        let _ = writeln!(o, "  {} {}", p.yellow("?"), p.dim(&u.summary()));
+    }
+    let more = items.len().saturating_sub(PLAN_TOP);
+    let mut hints = Vec::new();
+    if more > 0 {
+        hints.push(format!("{more} more: --verbose"));
+    } else {
+        hints.push("--verbose shows every finding and remediation".to_string());
+    }
+    hints.push("`golive explain CHECK` says why and how to fix".to_string());
+    let _ = writeln!(
+        o,
+        "  {}",
+        p.dim(&wrap_at(&hints.join(" · "), width, 2, "  "))
+    );
+    o.push('\n');
+}
+
+fn categories(
+    o: &mut String,
+    r: &Report,
+    p: &Paint,
+    width: usize,
+    verbose: bool,
+    u: Option<&Unreachable>,
+) {
     let _ = writeln!(o, "{}", p.bold("Categories"));
     let bar_w = if width >= 80 { 24 } else { 12 };
     let mut not_assessed = Vec::new();
@@ -235,7 +507,8 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
         let mut tally = Vec::new();
         if let Some(c) = &counts {
             for (n, label) in [
-                (c.fail + c.manual, "failing"),
+                (c.fail, "failing"),
+                (c.manual, "unsigned"),
                 (c.warn, "warn"),
                 (c.error, "error"),
                 (c.inconclusive, "inconclusive"),
@@ -258,11 +531,11 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
             p.score(score, &score_text(score)),
             p.dim(&tally.join(" · "))
         );
-        // Findings of this category.
+        // Findings of this category: only in the verbose view (the default view names the
+        // blockers and the top of the action plan instead of printing every finding twice).
         let mut shown = false;
         for res in &results {
-            let show = verbose || needs_attention(res.outcome);
-            if !show {
+            if !verbose || u.is_some_and(|u| u.is_undecidable(&res.check)) {
                 continue;
             }
             shown = true;
@@ -281,6 +554,36 @@ fn categories(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool
         if shown {
             o.push('\n');
         }
+    }
+    if let Some((signed, total)) = signoff_progress(r) {
+        let pct = 100.0 * signed as f64 / total as f64;
+        let _ = writeln!(
+            o,
+            "  {:<14} {} {:>4}  {}",
+            "Sign-offs",
+            bar(p, Some(pct), bar_w),
+            p.score(Some(pct), &score_text(Some(pct))),
+            p.dim(&truncate(
+                &format!(
+                    "{signed} of {total} manual items signed (at most {:.0} % of a score)",
+                    golive_core::score::SIGNOFF_SHARE * 100.0
+                ),
+                width.saturating_sub(22 + bar_w).max(10)
+            ))
+        );
+    }
+    if verbose && let Some(u) = u.filter(|u| !u.undecidable.is_empty()) {
+        let _ = writeln!(
+            o,
+            "  {} {}:",
+            p.yellow("?"),
+            wrap_at(&u.summary(), width, 4, "    ")
+        );
+        let _ = writeln!(
+            o,
+            "    {}",
+            p.dim(&wrap_at(&u.undecidable.join(", "), width, 4, "    "))
+        );
     }
     if !not_assessed.is_empty() {
         let _ = writeln!(
@@ -448,15 +751,23 @@ fn evidence_lines(o: &mut String, f: &Finding, p: &Paint, width: usize, verbose:
     }
 }
 
-fn action_plan(o: &mut String, r: &Report, p: &Paint, width: usize) {
+fn action_plan(o: &mut String, r: &Report, p: &Paint, width: usize, u: Option<&Unreachable>) {
     if r.action_plan.is_empty() {
         return;
     }
     let _ = writeln!(o, "{}", p.bold("Action plan"));
     let mut n = 0;
     for phase in &r.action_plan {
+        let items: Vec<_> = phase
+            .items
+            .iter()
+            .filter(|i| !u.is_some_and(|u| u.is_undecidable(&i.check)))
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
         let _ = writeln!(o, "  {}", p.bold(&wrap_at(&phase.title, width, 2, "    ")));
-        for item in &phase.items {
+        for item in items {
             n += 1;
             let num = format!("{n:>2}.");
             let occ = if item.occurrences > 1 {
@@ -501,6 +812,9 @@ fn action_plan(o: &mut String, r: &Report, p: &Paint, width: usize) {
                 );
             }
         }
+    }
+    if let Some(u) = u.filter(|u| !u.undecidable.is_empty()) {
+        let _ = writeln!(o, "  {} {}", p.yellow("?"), p.dim(&u.summary()));
     }
     o.push('\n');
 }
@@ -560,29 +874,62 @@ fn footer(o: &mut String, r: &Report, p: &Paint, width: usize, verbose: bool) {
             let _ = writeln!(o, "  {} {}", p.yellow("!"), wrap_at(n, width, 4, "    "));
         }
     }
-    if !r.skipped.is_empty() {
+    if !verbose && !r.suppressed.is_empty() {
         let _ = writeln!(
             o,
             "{}",
-            p.dim(&format!(
-                "Skipped {} file(s) (binary, too large or unreadable){}",
-                r.skipped.len(),
-                if verbose {
-                    ":"
-                } else {
-                    "; --verbose lists them."
-                }
+            p.dim(&wrap_at(
+                &format!(
+                    "{} finding(s) suppressed in golive.toml or inline; --verbose lists them.",
+                    r.suppressed.len()
+                ),
+                width,
+                0,
+                "  "
             ))
         );
-        if verbose {
-            for s in &r.skipped {
-                let _ = writeln!(
-                    o,
-                    "  {} {}",
-                    p.cyan(&s.path),
-                    p.dim(&format!("— {}", s.reason))
-                );
+    }
+    if !r.skipped.is_empty() {
+        let (routine, notable): (Vec<_>, Vec<_>) =
+            r.skipped.iter().partition(|s| is_routine_skip(&s.reason));
+        if !notable.is_empty() {
+            let _ = writeln!(
+                o,
+                "{}",
+                p.dim(&wrap_at(
+                    &format!(
+                        "Skipped {} file(s) (too large or unreadable){}",
+                        notable.len(),
+                        if verbose {
+                            ":"
+                        } else {
+                            "; --verbose lists them."
+                        }
+                    ),
+                    width,
+                    0,
+                    "  "
+                ))
+            );
+            if verbose {
+                for s in &notable {
+                    let _ = writeln!(
+                        o,
+                        "  {}",
+                        wrap_at(&format!("{} — {}", s.path, s.reason), width, 2, "    ")
+                    );
+                }
             }
+        }
+        if verbose && !routine.is_empty() {
+            let _ = writeln!(
+                o,
+                "{}",
+                p.dim(&format!(
+                    "Passed over {} binary file(s) and symbolic link(s).",
+                    routine.len()
+                ))
+            );
         }
     }
 }

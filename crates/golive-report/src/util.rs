@@ -275,6 +275,138 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// The target could not be reached: the failing reachability finding and the checks it left
+/// undecidable (the same collector's inconclusive results).
+pub struct Unreachable<'a> {
+    pub check: &'a str,
+    /// "the service does not answer: http://…: connection refused by …".
+    pub message: &'a str,
+    /// Ids of the checks that could not be decided because of it.
+    pub undecidable: Vec<&'a str>,
+}
+
+impl Unreachable<'_> {
+    pub fn is_undecidable(&self, id: &str) -> bool {
+        self.undecidable.contains(&id)
+    }
+    /// "18 checks could not be decided because the service does not answer".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} check{} could not be decided because the target did not answer ({})",
+            self.undecidable.len(),
+            if self.undecidable.len() == 1 { "" } else { "s" },
+            self.check
+        )
+    }
+}
+
+/// Reachability checks: when one fails, the live checks of its collector had nothing to look
+/// at.
+const REACHABILITY: &[&str] = &["probe.reachable"];
+
+/// Finds an unreachable target in a report.
+pub fn unreachable(r: &Report) -> Option<Unreachable<'_>> {
+    let res = r
+        .results
+        .iter()
+        .find(|x| REACHABILITY.contains(&x.check.as_str()) && x.outcome.is_failure())?;
+    let finding = r.findings_of(&res.check).find(|f| f.outcome.is_failure())?;
+    let collector = r.check(&res.check).map(|c| c.collector);
+    let undecidable = r
+        .results
+        .iter()
+        .filter(|x| {
+            x.outcome == Outcome::Inconclusive
+                && x.check != res.check
+                && r.check(&x.check).map(|c| c.collector) == collector
+        })
+        .map(|x| x.check.as_str())
+        .collect();
+    Some(Unreachable {
+        check: &res.check,
+        message: &finding.message,
+        undecidable,
+    })
+}
+
+/// Progress of the sign-off items (manual checklist items): (signed, total).
+pub fn signoff_progress(r: &Report) -> Option<(usize, usize)> {
+    let items: Vec<_> = r.results.iter().filter(|x| x.signoff).collect();
+    if items.is_empty() {
+        return None;
+    }
+    let signed = items.iter().filter(|x| x.outcome == Outcome::Pass).count();
+    Some((signed, items.len()))
+}
+
+/// Skipped files worth a reader's attention: binary files and symbolic links are expected in
+/// any repository and are only counted.
+pub fn is_routine_skip(reason: &str) -> bool {
+    reason.starts_with("binary file") || reason.starts_with("symbolic link")
+}
+
+/// One blocker of the go-live decision.
+pub struct Blocker<'a> {
+    pub result: &'a golive_core::CheckResult,
+    pub title: &'a str,
+    /// First place it shows, and how many places in all.
+    pub location: Option<&'a str>,
+    pub occurrences: usize,
+    pub undecided: bool,
+    /// The message of its first finding with the deciding outcome.
+    pub message: Option<&'a str>,
+}
+
+/// The checks that keep the report from being ready for production (or, when production is
+/// ready, for the next stage that is not): failing critical/high checks, then critical checks
+/// that could not be decided. Checks left undecidable by an unreachable target are left out
+/// (the unreachable line says it once).
+pub fn blockers(r: &Report) -> Vec<Blocker<'_>> {
+    let unreachable = unreachable(r);
+    let stage = r
+        .stages
+        .iter()
+        .find(|s| s.stage == golive_core::Stage::Production && !s.ready)
+        .or_else(|| r.stages.iter().find(|s| !s.ready));
+    let Some(stage) = stage else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (ids, undecided) in [(&stage.blockers, false), (&stage.undecided, true)] {
+        for id in ids {
+            if undecided && unreachable.as_ref().is_some_and(|u| u.is_undecidable(id)) {
+                continue;
+            }
+            let Some(result) = r.results.iter().find(|x| &x.check == id) else {
+                continue;
+            };
+            let item = r
+                .action_plan
+                .iter()
+                .flat_map(|p| p.items.iter())
+                .find(|i| &i.check == id);
+            out.push(Blocker {
+                result,
+                title: r.check(id).map(|c| c.title.as_str()).unwrap_or(id),
+                location: item.and_then(|i| i.locations.first()).map(String::as_str),
+                occurrences: item.map_or(0, |i| i.occurrences),
+                undecided,
+                message: r
+                    .findings_of(id)
+                    .find(|f| f.outcome == result.outcome)
+                    .map(|f| f.message.as_str()),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.undecided
+            .cmp(&b.undecided)
+            .then(b.result.severity.cmp(&a.result.severity))
+            .then(a.result.check.cmp(&b.result.check))
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,12 @@ fn terminal_diff_limits_still_failing_unless_verbose() {
     assert_eq!(d.still_failing.len(), 20);
     let text = render_diff(&d, Format::Terminal, &RenderOptions::default()).unwrap();
     assert!(text.contains("Still failing (20)"));
-    assert_eq!(text.matches("secrets.hardcoded").count(), 15, "{text}");
+    // (the readiness line names the blocker too, so count the finding lines)
+    assert_eq!(
+        text.matches("CRITICAL secrets.hardcoded").count(),
+        15,
+        "{text}"
+    );
     assert!(text.contains("… and 5 more"));
     let all = render_diff(
         &d,
@@ -37,7 +42,7 @@ fn terminal_diff_limits_still_failing_unless_verbose() {
         },
     )
     .unwrap();
-    assert_eq!(all.matches("secrets.hardcoded").count(), 20);
+    assert_eq!(all.matches("CRITICAL secrets.hardcoded").count(), 20);
     let md = render_diff(&d, Format::Markdown, &RenderOptions::default()).unwrap();
     assert_eq!(
         md.matches("`secrets.hardcoded`").count(),

@@ -293,7 +293,14 @@ fn junit_parses_with_consistent_counts_and_escaping() {
 fn html_is_self_contained_and_escaped() {
     let html = render(&failing_report(), Format::Html, &opts()).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(!html.contains("<script"), "report text must be escaped");
+    // exactly one script: golive's own inline filter script, with no source elsewhere
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "report text must be escaped"
+    );
+    assert!(html.contains("<script>\n(function(){"));
+    assert!(!html.contains("<script src"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("AWS key &lt;&amp;&quot;&gt;&#39; found"));
     for external in ["<link", "src=\"http", "href=\"http", "@import", "url("] {
@@ -307,6 +314,14 @@ fn html_is_self_contained_and_escaped() {
         "suppressed with reason"
     );
     assert!(html.contains("golive.toml:"), "where the suppression is");
+    // every check links to its explanation in the same file
+    for c in failing_report().checks.keys() {
+        assert!(html.contains(&format!("id=\"check-{c}\"")), "{c} explained");
+    }
+    assert!(html.contains("href=\"#check-secrets.hardcoded\""));
+    assert!(html.contains("<form id=\"filters\""));
+    // the blockers are named in the verdict card
+    assert!(html.contains("<table id=\"blockers\">"));
     let go = render(&passing_report(), Format::Html, &opts()).unwrap();
     assert!(go.contains("class=\"badge go\">GO<"));
     assert!(!go.contains("Action plan"));
@@ -344,8 +359,16 @@ fn markdown_has_every_section() {
 #[test]
 fn terminal_shows_header_verdict_findings_and_plan() {
     let report = failing_report();
-    let text = render(&report, Format::Terminal, &opts()).unwrap();
-    assert!(!text.contains('\x1b'), "no colour unless asked");
+    let verbose = render(
+        &report,
+        Format::Terminal,
+        &RenderOptions {
+            verbose: true,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(!verbose.contains('\x1b'), "no colour unless asked");
     for needle in [
         "shop-api",
         "fixtures/shop-api",
@@ -365,6 +388,29 @@ fn terminal_shows_header_verdict_findings_and_plan() {
         "golive.toml:",
         "inline suppression at src/x.py:4",
         "Skipped 1 file(s)",
+        "assets/big.bin",
+        "Passed over 1 binary file(s)",
+        "pytest suite found",
+    ] {
+        assert!(verbose.contains(needle), "missing {needle:?} in\n{verbose}");
+    }
+    for reason in &report.verdict.reasons {
+        let start: String = reason.chars().take(20).collect();
+        assert!(verbose.contains(&start), "reason {reason}");
+    }
+
+    // The default view: verdict, reasons, named blockers with file:line, the category bars,
+    // the plan's top, and nothing printed twice.
+    let text = render(&report, Format::Terminal, &opts()).unwrap();
+    for needle in [
+        " NO-GO ",
+        &report.readiness,
+        "Blockers for",
+        "src/config.py:3:5",
+        "Categories",
+        "Action plan",
+        "1 finding(s) suppressed",
+        "Skipped 1 file(s)",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -372,20 +418,40 @@ fn terminal_shows_header_verdict_findings_and_plan() {
         let start: String = reason.chars().take(20).collect();
         assert!(text.contains(&start), "reason {reason}");
     }
-    // Passes are hidden unless verbose; skipped files listed only with verbose.
+    for b in &report.stages[1].blockers {
+        assert!(
+            text.lines().any(|l| l.contains(&format!(" {b} "))),
+            "blocker {b} named on its own line:\n{text}"
+        );
+    }
+    // every check id shows at most twice: once in the readiness/reasons, once on its line
+    for r in &report.results {
+        let lines = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with(['✗', '?', '!', '☐', '⚠']) || l.contains(". "))
+            .filter(|l| l.contains(&format!(" {} ", r.check)))
+            .count();
+        assert!(lines <= 1, "{} listed {lines} times:\n{text}", r.check);
+    }
+    // Passes, evidence snippets and skipped paths are verbose-only.
     assert!(!text.contains("pytest suite found"));
     assert!(!text.contains("assets/big.bin"));
-    let verbose = render(
+    // binary files are routine: not even counted in the default view
+    assert!(!text.contains("logo.png") && !text.contains("binary"));
+    assert!(text.lines().count() < verbose.lines().count());
+
+    // --quiet: the verdict line only.
+    let quiet = render(
         &report,
         Format::Terminal,
         &RenderOptions {
-            verbose: true,
+            quiet: true,
             ..opts()
         },
     )
     .unwrap();
-    assert!(verbose.contains("pytest suite found"));
-    assert!(verbose.contains("assets/big.bin"));
+    assert_eq!(quiet.lines().count(), 1, "{quiet}");
+    assert!(quiet.starts_with("NO-GO score ") && quiet.contains(&report.readiness));
 }
 
 #[test]
@@ -414,14 +480,17 @@ fn terminal_colour_and_width() {
     )
     .unwrap();
     assert!(go.contains("\x1b[1;30;42m GO \x1b[0m"), "GO in green");
-    for width in [60, 80, 120] {
+    for (width, verbose) in [60, 80, 120]
+        .into_iter()
+        .flat_map(|w| [(w, true), (w, false)])
+    {
         let text = render(
             &report,
             Format::Terminal,
             &RenderOptions {
                 width,
                 color: true,
-                verbose: true,
+                verbose,
                 ..opts()
             },
         )
@@ -482,7 +551,18 @@ fn a_check_whose_findings_are_all_suppressed_is_skipped_in_junit_and_na_in_termi
         secrets.contains("n/a") && secrets.contains("1 suppressed"),
         "{secrets}"
     );
-    assert!(text.contains("tests/keys.py:2:1"));
+    // the default view counts the suppressed finding; --verbose shows where it is
+    assert!(text.contains("1 finding(s) suppressed"), "{text}");
+    let full = render(
+        &report,
+        Format::Terminal,
+        &RenderOptions {
+            verbose: true,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(full.contains("tests/keys.py:2:1"), "{full}");
     assert!(
         text.contains("not assessed: Configuration, Security, Tests"),
         "{text}"

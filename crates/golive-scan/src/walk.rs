@@ -78,7 +78,12 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
         .add_custom_ignore_filename(".goliveignore")
         .overrides(overrides)
         .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        // `.golive/` holds golive's own files (the imported checklist, sign-offs, reports): they
+        // are never evidence about the project, whatever domain would read them.
+        .filter_entry(|e| {
+            let name = e.file_name();
+            name != ".git" && !(name == ".golive" && e.file_type().is_some_and(|t| t.is_dir()))
+        });
 
     let max = opts.scan.max_file_size;
     let shared: Mutex<Vec<Local>> = Mutex::new(Vec::new());

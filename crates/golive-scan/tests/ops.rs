@@ -134,3 +134,39 @@ fn database_named_only_by_requirements_is_detected() {
             .any(|e| e.locator().starts_with("requirements.txt:1"))
     );
 }
+
+#[test]
+fn golive_own_files_are_never_evidence() {
+    // The deployment, rollback and runbook text exists only in the checklist golive imported
+    // into `.golive/`: that is golive's copy, not the project's documentation.
+    let root = fixture("ops/golive-own-files");
+    assert!(root.join(".golive/checklist.d/0.md").is_file());
+    let f = audit(&root);
+    for id in ["ops.deploy-doc", "ops.rollback-doc", "ops.runbook"] {
+        assert_eq!(outcome(&f, id), Outcome::Fail, "{id}: {:#?}", of(&f, id));
+    }
+    assert!(
+        f.iter()
+            .flat_map(|x| x.evidence.iter())
+            .all(|e| !e.locator().contains(".golive")),
+        "a finding cites golive's own files: {f:#?}"
+    );
+    // The same text in the project's docs/ does count (the other side of the pattern).
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["requirements.txt", "README.md", "docker-compose.yml"] {
+        std::fs::copy(root.join(name), dir.path().join(name)).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::copy(
+        root.join(".golive/checklist.d/0.md"),
+        dir.path().join("docs/checklist.md"),
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    assert_eq!(
+        outcome(&f, "ops.deploy-doc"),
+        Outcome::Pass,
+        "{:#?}",
+        of(&f, "ops.deploy-doc")
+    );
+}

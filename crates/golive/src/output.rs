@@ -24,9 +24,13 @@ pub struct OutputArgs {
     /// A lower overall score is NO-GO.
     #[arg(long, value_name = "N", value_parser = parse_score)]
     pub min_score: Option<f64>,
-    /// Show passing checks and every location.
-    #[arg(long, short = 'v')]
+    /// Full detail: every finding with its evidence, passing checks, every location, the whole
+    /// action plan with remediation, suppressed findings and skipped files.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Print the verdict line only (the exit code says the same).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// No colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
@@ -70,7 +74,10 @@ impl OutputArgs {
     }
 
     pub fn render_options(&self) -> RenderOptions {
-        terminal_options(self.no_color, self.verbose)
+        RenderOptions {
+            quiet: self.quiet,
+            ..terminal_options(self.no_color, self.verbose)
+        }
     }
 
     /// Writes every requested output and returns the exit code for the verdict.
@@ -83,6 +90,7 @@ impl OutputArgs {
         for (format, path) in &self.output {
             let file_opts = golive_report::RenderOptions {
                 color: false,
+                quiet: false,
                 ..opts.clone()
             };
             let text = golive_report::render(report, *format, &file_opts)?;
@@ -133,6 +141,7 @@ pub fn terminal_options(no_color: bool, verbose: bool) -> RenderOptions {
         color: stdout_tty && !no_color_env && !no_color,
         width,
         verbose,
+        quiet: false,
         exit_code: None,
     }
 }

@@ -133,6 +133,26 @@ fn load_prints_the_report_and_exits_by_the_threshold() {
     assert!(t.contains("statuses     200:"), "{t}");
     assert!(t.contains("GO"), "{t}");
 
+    // -q: the verdict line only, no summary
+    let o = golive(
+        &[
+            "load",
+            &url,
+            "-c",
+            "2",
+            "-d",
+            "1s",
+            "--threshold",
+            "p95<2s",
+            "-q",
+        ],
+        dir.path(),
+    );
+    let t = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(t.lines().count(), 1, "{t}");
+    assert!(t.starts_with("GO score 100/100"), "{t}");
+
     let o = golive(
         &[
             "load",
@@ -229,6 +249,9 @@ fn hdr_logs_merge_into_one_report() {
 fn bad_usage_exits_3_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notpem.txt"), "just text\n").unwrap();
+    // a spec with relative paths and no base URL anywhere: a configuration error (exit 3) at
+    // the line of the first relative path, not a CRITICAL failure of the service
+    std::fs::write(dir.path().join("nobase.yaml"), SMOKE).unwrap();
     for (args, why) in [
         (vec!["load", "http://example.com/"], "--allow-remote"),
         (
@@ -241,6 +264,7 @@ fn bad_usage_exits_3_with_a_reason() {
         ),
         (vec!["load", "not a url"], "not a URL"),
         (vec!["smoke", "-f", "nope.yaml"], "nope.yaml"),
+        (vec!["smoke", "-f", "nobase.yaml"], "nobase.yaml:4"),
         (
             vec!["load", "https://127.0.0.1:9/", "--ca-file", "notpem.txt"],
             "no `-----BEGIN CERTIFICATE-----` block",

@@ -117,10 +117,16 @@ pub fn build(findings: Vec<Finding>, cfg: &Config) -> Report {
         frameworks: vec!["django".into()],
         manifests: vec!["pyproject.toml".into()],
     }]);
-    b.skipped(vec![Skipped {
-        path: "assets/big.bin".into(),
-        reason: "binary file".into(),
-    }]);
+    b.skipped(vec![
+        Skipped {
+            path: "assets/big.bin".into(),
+            reason: "larger than the 1048576-byte limit (5242880 bytes)".into(),
+        },
+        Skipped {
+            path: "assets/logo.png".into(),
+            reason: "binary file".into(),
+        },
+    ]);
     b.notice("inline suppression at src/x.py:4 has no reason: ignored");
     b.at(datetime!(2026-11-21 08:00 UTC));
     b.collector("scan", findings);

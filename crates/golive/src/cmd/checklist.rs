@@ -618,8 +618,16 @@ pub fn add_to_report(dir: &Path, config: &Config, builder: &mut ReportBuilder) -
     let cl = load_checklist(&p)?;
     let signoffs = SignOffs::load(&p.signoffs).map_err(cl_err)?;
     let m = mapper(config)?;
+    // Cite the repository's copy (`.golive/checklist.d/N.md`), relative to the audited
+    // directory, not the file it was imported from.
+    let store = p
+        .checklist
+        .strip_prefix(dir)
+        .ok()
+        .filter(|r| r.is_relative());
     let add = evaluate::report_additions(
         &cl,
+        store,
         &signoffs,
         builder.findings(),
         Catalog::builtin(),

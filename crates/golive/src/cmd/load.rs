@@ -303,7 +303,7 @@ fn report(
     }
     add_to(&mut builder, result, ts);
     let report = builder.build(Catalog::builtin(), config);
-    if matches!(out.format, None | Some(Format::Terminal)) {
+    if matches!(out.format, None | Some(Format::Terminal)) && !out.quiet {
         print!("{}", golive_load::summary_text(result));
         println!();
     }

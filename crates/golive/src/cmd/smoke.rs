@@ -40,9 +40,12 @@ pub struct SmokeOutput {
     /// A lower overall score is NO-GO.
     #[arg(long, value_name = "N")]
     pub min_score: Option<f64>,
-    /// Show passing checks and every location.
-    #[arg(long, short = 'v')]
+    /// Full detail: every finding with its evidence, the whole action plan.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Print the verdict line only.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// No colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
@@ -63,6 +66,7 @@ impl SmokeOutput {
             fail_on: self.fail_on,
             min_score: self.min_score,
             verbose: self.verbose,
+            quiet: self.quiet,
             no_color: self.no_color,
         })
     }
