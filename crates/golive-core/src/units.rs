@@ -107,7 +107,7 @@ pub fn fmt_duration(d: Duration) -> String {
         (1_000, "us"),
     ] {
         // `24h` rather than `1d`, `7d` rather than `1w`: days and weeks from two of them.
-        if n % unit == 0 && (n / unit >= 2 || !matches!(name, "w" | "d")) {
+        if n.is_multiple_of(unit) && (n / unit >= 2 || !matches!(name, "w" | "d")) {
             return format!("{}{name}", n / unit);
         }
     }
@@ -190,7 +190,7 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
 /// Writes a byte count in the largest binary unit that keeps it exact (`2MiB`, `1500`).
 pub fn fmt_bytes(n: u64) -> String {
     for (unit, name) in [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] {
-        if n != 0 && n % unit == 0 {
+        if n != 0 && n.is_multiple_of(unit) {
             return format!("{}{name}", n / unit);
         }
     }

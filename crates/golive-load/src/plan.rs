@@ -322,7 +322,9 @@ impl RateSchedule {
 
     /// Total length of the schedule.
     pub fn duration(&self) -> Duration {
-        self.stages.iter().map(|s| s.duration).sum()
+        self.stages
+            .iter()
+            .fold(Duration::ZERO, |a, s| a.saturating_add(s.duration))
     }
 
     /// Requests the schedule asks for in all.
