@@ -171,8 +171,8 @@ impl ProbeOptions {
         o.rate_limit_path = cfg.rate_limit_path.clone();
         o.burst_hosts = cfg.rate_limit_hosts.clone();
         if let Some(t) = &cfg.timeout {
-            o.timeout =
-                golive_core::units::parse_duration(t).map_err(|m| ProbeError::BadTimeout {
+            o.timeout = golive_core::units::parse_duration_max(t, golive_core::units::TIMEOUT_MAX)
+                .map_err(|m| ProbeError::BadTimeout {
                     value: t.clone(),
                     message: m,
                 })?;

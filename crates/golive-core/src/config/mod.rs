@@ -408,7 +408,16 @@ impl Config {
                     " (set `allow_long_run = true` in [load] for a longer run)",
                 )
             };
-            duration("load", "duration", &l.duration, max).map_err(|e| format!("{e}{how}"))?;
+            if let Some(d) = &l.duration
+                && crate::units::parse_duration(d).is_ok_and(|v| v > max)
+            {
+                return Err(format!(
+                    "{}: `{d}` is longer than the limit of {}{how}",
+                    at("load", "duration"),
+                    crate::units::fmt_duration(max)
+                ));
+            }
+            duration("load", "duration", &l.duration, max)?;
             if let Some(r) = &l.ramp {
                 let total = ramp_length(r).map_err(|e| format!("{}: {e}", at("load", "ramp")))?;
                 if total > max {

@@ -18,12 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    if !args.path.is_dir() {
-        return Err(crate::usage(format!(
-            "{}: no such directory (give the path of a repository to audit)",
-            args.path.display()
-        )));
-    }
+    super::require_dir(&args.path, "give the path of a repository to audit")?;
     let mut config = super::load_config(&args.path, args.config.as_ref())?;
     args.out.apply_policy(&mut config);
     let mut builder = ReportBuilder::new(super::repo_target(&args.path));

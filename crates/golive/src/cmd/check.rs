@@ -23,14 +23,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    if !args.path.is_dir() {
-        return Err(crate::usage(format!(
-            "{}: no such directory (give the project directory)",
-            args.path.display()
-        )));
-    }
+    super::require_dir(
+        &args.path,
+        "give the project directory (where golive.toml lives; --config names the file)",
+    )?;
     let mut config = super::load_config(&args.path, args.config.as_ref())?;
     args.out.apply_policy(&mut config);
+    // The thresholds are read by the load collector, which runs after the others: a bad one is
+    // reported now, before anything runs.
+    if let Some(lc) = &config.load {
+        super::load::configured_thresholds(lc, &config)?;
+    }
     let probe = match &config.probe {
         Some(pc) if pc.url.is_some() || args.env.is_some() => Some(super::probe::options(
             &config,
