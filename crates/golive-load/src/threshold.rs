@@ -187,10 +187,11 @@ impl Threshold {
                     rhs.parse::<f64>()
                         .map_err(|_| bad(format!("`{rhs}` is not a number")))?
                 } else {
+                    // From nanoseconds: `519415ms` is 519415.0, not 519414.99999999994.
                     golive_core::units::parse_duration(rhs)
                         .map_err(|e| bad(e.to_string()))?
-                        .as_secs_f64()
-                        * 1e3
+                        .as_nanos() as f64
+                        / 1e6
                 };
                 if ms > latency_max_ms {
                     return Err(bad(format!(

@@ -120,10 +120,7 @@ fn runs_longer_than_a_day_need_allow_long_run() {
     all_exit_3(
         dir.path(),
         &[
-            (
-                vec!["load", u, "-n", "1", "-d", "100000h"],
-                "limit of 24h",
-            ),
+            (vec!["load", u, "-n", "1", "-d", "100000h"], "limit of 24h"),
             (vec!["load", u, "-n", "1", "-d", "25h"], "--allow-long-run"),
             (vec!["load", u, "-n", "1", "--ramp", "1/20h,1/5h"], "25h"),
             (
