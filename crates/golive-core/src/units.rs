@@ -38,6 +38,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
+    let Some(dec) = Decimal::parse(num) else {
+        return Err(format!(
+            "`{s}` is not a duration (expected e.g. `200ms`, `5s`, `2m`, `90d`)"
+        ));
+    };
     let unit_nanos: u128 = match unit.trim() {
         "" | "s" | "sec" | "secs" => NANOS_PER_SEC,
         "ms" => 1_000_000,
@@ -55,11 +60,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     };
     let max = MAX_DURATION.as_nanos();
     let too_long = || format!("`{s}` is longer than 100 years (the most any option accepts)");
-    let Some(dec) = Decimal::parse(num) else {
-        return Err(format!(
-            "`{s}` is not a duration (expected e.g. `200ms`, `5s`, `2m`, `90d`)"
-        ));
-    };
     let nanos = dec.times(unit_nanos, max).ok_or_else(too_long)?;
     let secs = u64::try_from(nanos / NANOS_PER_SEC).map_err(|_| too_long())?;
     Ok(Duration::new(secs, (nanos % NANOS_PER_SEC) as u32))
@@ -165,6 +165,8 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
+    let dec = Decimal::parse(num)
+        .ok_or_else(|| format!("`{s}` is not a size (expected e.g. `1MiB`, `500kB`, `300000`)"))?;
     let mult: u128 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "kb" => 1_000,
@@ -179,8 +181,6 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
             ));
         }
     };
-    let dec = Decimal::parse(num)
-        .ok_or_else(|| format!("`{s}` is not a size (expected e.g. `1MiB`, `500kB`, `300000`)"))?;
     let v = dec
         .times(mult, u128::from(u64::MAX))
         .ok_or_else(|| format!("`{s}` is too large a size"))?;

@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8> {
     super::require_dir(
         &args.path,
-        "give the project directory (where golive.toml lives; --config names the file)",
+        "give the project directory, where golive.toml lives (--config FILE names the file itself)",
     )?;
     let mut config = super::load_config(&args.path, args.config.as_ref())?;
     args.out.apply_policy(&mut config);

@@ -40,7 +40,7 @@ pub fn require_dir(path: &Path, expected: &str) -> Result<()> {
             .is_some_and(|n| n == golive_core::config::CONFIG_FILE)
         {
             format!(
-                " (for this golive.toml, give its directory `{}`)",
+                "; for this golive.toml, give its directory `{}`",
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .unwrap_or(Path::new("."))
