@@ -109,26 +109,49 @@ fn check_name(by: &str, what: &str) -> Result<(), ChecklistError> {
     Ok(())
 }
 
-/// `--expires`: a duration from now (`90d`, `12w`) or a date (`2027-01-31`).
+/// `--expires`: a duration from now (`90d`, `12w`) or a date (`2027-01-31`), at most
+/// [`EXPIRY_MAX`](golive_core::units::EXPIRY_MAX) (5 years) ahead: a sign-off is a judgement
+/// about today's service, not a permanent waiver.
 pub fn expiry_from(spec: &str, now: OffsetDateTime) -> Result<Date, ChecklistError> {
-    if let Some(d) = parse_date(spec) {
-        return Ok(d);
-    }
-    if looks_like_date(spec) {
-        return Err(ChecklistError::Usage(format!(
-            "--expires {spec}: not a valid date (no such day); give a date like `2027-01-31` or a duration like `90d`"
+    use golive_core::units::{EXPIRY_MAX, fmt_duration};
+    let usage = |why: String| ChecklistError::Usage(format!("--expires {spec}: {why}"));
+    let limit = time::Duration::try_from(EXPIRY_MAX)
+        .ok()
+        .and_then(|d| now.checked_add(d))
+        .map(|t| t.date())
+        .ok_or_else(|| usage("the limit of 5 years is out of the calendar".into()))?;
+    let date = match parse_date(spec) {
+        Some(d) => d,
+        None if looks_like_date(spec) => {
+            return Err(usage(
+                "not a valid date (no such day); give a date like `2027-01-31` or a duration like `90d`".into(),
+            ));
+        }
+        None => {
+            let dur = golive_core::units::parse_duration(spec).map_err(|e| {
+                usage(format!(
+                    "{e}; give a duration like `90d` or a date like `2027-01-31`"
+                ))
+            })?;
+            if dur > EXPIRY_MAX {
+                return Err(usage(format!(
+                    "longer than the limit of {} (5 years): sign again when it runs out",
+                    fmt_duration(EXPIRY_MAX)
+                )));
+            }
+            time::Duration::try_from(dur)
+                .ok()
+                .and_then(|d| now.checked_add(d))
+                .map(|t| t.date())
+                .ok_or_else(|| usage("too far in the future".into()))?
+        }
+    };
+    if date > limit {
+        return Err(usage(format!(
+            "{date} is more than 5 years ahead (the latest is {limit}): sign again when it runs out"
         )));
     }
-    let dur = golive_core::units::parse_duration(spec).map_err(|e| {
-        ChecklistError::Usage(format!(
-            "--expires {spec}: {e}; give a duration like `90d` or a date like `2027-01-31`"
-        ))
-    })?;
-    let dur = time::Duration::try_from(dur)
-        .map_err(|_| ChecklistError::Usage(format!("--expires {spec}: too far in the future")))?;
-    now.checked_add(dur)
-        .map(|t| t.date())
-        .ok_or_else(|| ChecklistError::Usage(format!("--expires {spec}: too far in the future")))
+    Ok(date)
 }
 
 /// First line of the file as golive writes it. Files that start with it must hold the line
@@ -442,6 +465,25 @@ mod tests {
         assert!(matches!(s.standing("a", now), Standing::Withdrawn(_)));
         assert_eq!(s.event.len(), 2);
         assert!(expiry_from("soon", now).is_err());
+        // Issue 12: used to panic (f64 -> Duration overflow); beyond 5 years is refused.
+        for (spec, why) in [
+            ("99999999999999999999d", "100 years"),
+            ("1e400d", "unknown duration unit"),
+            ("1827d", "limit of 1826d"),
+            (
+                "2032-01-01",
+                "more than 5 years ahead (the latest is 2031-11-20)",
+            ),
+            ("9999-12-31", "more than 5 years ahead"),
+        ] {
+            let e = expiry_from(spec, now).unwrap_err().to_string();
+            assert!(e.contains(why) && e.contains(spec), "{spec}: {e}");
+        }
+        assert_eq!(expiry_from("1826d", now).unwrap().to_string(), "2031-11-20");
+        assert_eq!(
+            expiry_from("2031-11-20", now).unwrap().to_string(),
+            "2031-11-20"
+        );
         assert!(s.sign("c", "X", now, None, None, Some(now.date())).is_err());
     }
 

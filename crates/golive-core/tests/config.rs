@@ -459,3 +459,111 @@ fn collector_section_values_are_checked_when_the_file_is_read() {
         .is_ok()
     );
 }
+
+// ------------------------------------------------------------- issue 12: nothing silently passed
+
+#[test]
+fn overlong_and_overflowing_durations_name_the_key_and_line() {
+    // Used to panic (Duration::from_secs_f64 overflow) before the file was even validated.
+    let e = err("[load]\nurl = \"http://127.0.0.1:1/\"\nduration = \"99999999999999999999h\"\n");
+    assert!(e.contains("line 3") && e.contains("[load] duration"), "{e}");
+    assert!(e.contains("100 years"), "{e}");
+    // Accepted before, and a run of a year: refused, the limit and the way out named.
+    let e = err("[load]\nurl = \"http://127.0.0.1:1/\"\nduration = \"365d\"\n");
+    assert!(e.contains("line 3") && e.contains("limit of 24h"), "{e}");
+    assert!(e.contains("allow_long_run"), "{e}");
+    parse("[load]\nurl = \"http://127.0.0.1:1/\"\nduration = \"365d\"\nallow_long_run = true\n")
+        .unwrap();
+    parse("[load]\nurl = \"http://127.0.0.1:1/\"\nduration = \"24h\"\n").unwrap();
+    let e = err("[load]\nurl = \"http://127.0.0.1:1/\"\nramp = \"0:10/20h,10:10/5h\"\n");
+    assert!(
+        e.contains("line 3") && e.contains("[load] ramp") && e.contains("25h"),
+        "{e}"
+    );
+    let e = err("[load]\nurl = \"http://127.0.0.1:1/\"\ntimeout = \"11m\"\n");
+    assert!(e.contains("line 3") && e.contains("limit of 10m"), "{e}");
+    let e = err("[load]\nurl = \"http://127.0.0.1:1/\"\ntimeout = \"0s\"\n");
+    assert!(e.contains("more than zero"), "{e}");
+    let e = err("[probe]\nurl = \"http://127.0.0.1:1/\"\n\ntimeout = \"1e30\"\n");
+    assert!(e.contains("line 4") && e.contains("[probe] timeout"), "{e}");
+    let e = err("[probe]\ntimeout = \"1h\"\n");
+    assert!(e.contains("line 2") && e.contains("limit of 10m"), "{e}");
+}
+
+#[test]
+fn bad_urls_name_the_key_and_line() {
+    let e = err("[project]\nname = \"x\"\n\n[probe]\nurl = \"localhost:8080\"\n");
+    assert!(e.contains("line 5") && e.contains("[probe] url"), "{e}");
+    let e = err("[probe]\nurl = \"http//nohost\"\n");
+    assert!(e.contains("line 2") && e.contains("not a URL"), "{e}");
+    let e = err("[probe.environments.staging]\nurl = \"ftp://example.com/\"\n");
+    assert!(
+        e.contains("line 2") && e.contains("[probe.environments.staging] url") && e.contains("ftp"),
+        "{e}"
+    );
+    let e = err("[load]\n\nurl = \"not a url\"\n");
+    assert!(e.contains("line 3") && e.contains("[load] url"), "{e}");
+    let e = err("[smoke]\nbase_url = \"127.0.0.1\"\n");
+    assert!(
+        e.contains("line 2") && e.contains("[smoke] base_url"),
+        "{e}"
+    );
+    parse("[probe]\nurl = \"https://api.example.com/\"\n[smoke]\nbase_url = \"http://[::1]:80\"\n")
+        .unwrap();
+}
+
+#[test]
+fn wrong_types_say_what_is_expected() {
+    let e = err("[scan]\nmax_file_size = true\n");
+    assert!(e.contains("line 2"), "{e}");
+    assert!(
+        e.contains("a size like \"1MiB\"") && e.contains("number of bytes"),
+        "{e}"
+    );
+    assert!(!e.contains("untagged"), "{e}");
+    let e = err("[scan]\nmax_file_size = \"99999999999999GiB\"\n");
+    assert!(e.contains("line 2") && e.contains("too large"), "{e}");
+}
+
+#[test]
+fn zero_latency_samples_is_refused_not_rounded_up() {
+    let e = err("[probe]\nurl = \"http://127.0.0.1:1/\"\nlatency_samples = 0\n");
+    assert!(e.contains("line 3") && e.contains("latency_samples"), "{e}");
+    let e = err("[probe]\nlatency_samples = 5000\n");
+    assert!(e.contains("between 1 and 1000"), "{e}");
+    parse("[probe]\nlatency_samples = 1\n").unwrap();
+}
+
+#[test]
+fn checklist_mapping_ids_are_checked_like_checks_sections() {
+    let e = err(
+        "[[checklist.mapping]]\nchecks = [\"probe.health\"]\nany = [\"ping\"]\n\n[[checklist.mapping]]\nchecks = [\"probe.healthz\"]\nany = [\"x\"]\n",
+    );
+    assert!(e.contains("line 6") && e.contains("#2"), "{e}");
+    assert!(
+        e.contains("probe.healthz") && e.contains("did you mean"),
+        "{e}"
+    );
+    assert!(e.contains("`probe.health`"), "{e}");
+    // Run-time ids (a checklist item, a smoke test) and known ids pass.
+    parse("[[checklist.mapping]]\nchecks = [\"probe.health\", \"smoke.login\"]\nany = [\"x\"]\n")
+        .unwrap();
+    parse("[[checklist.mapping]]\nchecks = []\nany = [\"x\"]\n").unwrap();
+}
+
+#[test]
+fn threshold_locations_point_at_the_entry() {
+    let c = parse(
+        "[load]\nurl = \"http://127.0.0.1:1/\"\nthresholds = [\n  \"p95<200ms\",\n  \"p95<abc\",\n]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        c.load_threshold_location(1).as_deref(),
+        Some("golive.toml:5")
+    );
+    assert_eq!(
+        c.load_threshold_location(0).as_deref(),
+        Some("golive.toml:4")
+    );
+    assert_eq!(c.load_threshold_location(2), None);
+}

@@ -456,7 +456,13 @@ async fn connection(shared: Arc<Shared>, shard: usize) {
         let intended = match &schedule {
             Some(s) => match s.due_at(ticket) {
                 Some(t) => {
-                    let at = shared.start + Duration::from_secs_f64(t);
+                    // Past the run's end (or not a time at all): this connection is done.
+                    let Some(at) = Duration::try_from_secs_f64(t)
+                        .ok()
+                        .and_then(|d| shared.start.checked_add(d))
+                    else {
+                        return;
+                    };
                     if at >= shared.deadline {
                         return;
                     }

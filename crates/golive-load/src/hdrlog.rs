@@ -103,11 +103,20 @@ pub fn read(path: &Path) -> Result<LoadResult, LoadError> {
     if seen == 0 {
         return Err(bad("no histogram in the log".into()));
     }
+    let elapsed = Duration::try_from_secs_f64(meta.elapsed_s)
+        .ok()
+        .filter(|d| *d <= golive_core::units::MAX_DURATION)
+        .ok_or_else(|| {
+            bad(format!(
+                "the golive-run header's elapsed_s ({}) is not a run length in seconds",
+                meta.elapsed_s
+            ))
+        })?;
     Ok(LoadResult {
         url: meta.url,
         model: meta.model,
         connections: meta.connections,
-        elapsed: Duration::from_secs_f64(meta.elapsed_s.max(0.0)),
+        elapsed,
         recorder: rec,
         intended: meta.intended,
         target_rate: meta.target_rate,

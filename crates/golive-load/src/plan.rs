@@ -94,6 +94,25 @@ impl LoadPlan {
                 "--timeout 0: give a positive timeout".into(),
             ));
         }
+        // The callers hold these to the option limits; here only what the engine's deadline
+        // arithmetic needs (a plan built by hand must not overflow an Instant).
+        let (max_run, max_timeout) = (
+            golive_core::units::MAX_DURATION,
+            golive_core::units::TIMEOUT_MAX,
+        );
+        if self.duration > max_run {
+            return Err(LoadError::Plan(format!(
+                "a run of {:?} is longer than 100 years",
+                self.duration
+            )));
+        }
+        if self.timeout > max_timeout {
+            return Err(LoadError::Plan(format!(
+                "--timeout {:?}: longer than the limit of {}",
+                self.timeout,
+                golive_core::units::fmt_duration(max_timeout)
+            )));
+        }
         if !allow_remote && !is_loopback(&self.url) {
             return Err(LoadError::Remote(
                 self.url.host_str().unwrap_or_default().to_string(),
@@ -326,7 +345,9 @@ impl RateSchedule {
 
     /// Total length of the schedule.
     pub fn duration(&self) -> Duration {
-        self.stages.iter().map(|s| s.duration).sum()
+        self.stages
+            .iter()
+            .fold(Duration::ZERO, |a, s| a.saturating_add(s.duration))
     }
 
     /// Requests the schedule asks for in all.
@@ -390,6 +411,43 @@ impl RateSchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_built_plans_cannot_overflow_the_engine() {
+        let mut p = LoadPlan::new("http://127.0.0.1:1/").unwrap();
+        p.validate(false).unwrap();
+        p.duration = Duration::MAX;
+        assert!(
+            p.validate(false)
+                .unwrap_err()
+                .to_string()
+                .contains("100 years")
+        );
+        p.duration = Duration::from_secs(1);
+        p.timeout = Duration::from_secs(3600);
+        assert!(
+            p.validate(false)
+                .unwrap_err()
+                .to_string()
+                .contains("limit of 10m")
+        );
+        // A schedule's length saturates instead of panicking.
+        let s = RateSchedule::new(vec![
+            Stage {
+                from: 1.0,
+                to: 1.0,
+                duration: Duration::MAX,
+            },
+            Stage {
+                from: 1.0,
+                to: 1.0,
+                duration: Duration::MAX,
+            },
+        ]);
+        if let Ok(s) = s {
+            assert_eq!(s.duration(), Duration::MAX);
+        }
+    }
 
     #[test]
     fn constant_schedule_spaces_requests_evenly() {

@@ -265,7 +265,15 @@ impl Spec {
         let file: SpecFile = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
         let timeout = match &file.timeout {
             Some(t) => {
-                golive_core::units::parse_duration(t).map_err(|e| err(format!("timeout: {e}")))?
+                let d = golive_core::units::parse_duration_max(t, golive_core::units::TIMEOUT_MAX)
+                    .map_err(|e| err(format!("{}timeout: {e}", top_key_line(text, "timeout"))))?;
+                if d.is_zero() {
+                    return Err(err(format!(
+                        "{}timeout: `{t}`: must be more than zero",
+                        top_key_line(text, "timeout")
+                    )));
+                }
+                d
             }
             None => DEFAULT_TIMEOUT,
         };
@@ -344,9 +352,21 @@ impl Spec {
     }
 }
 
+/// `line N: ` of a top-level `key:` of a YAML text (empty when not found).
+fn top_key_line(text: &str, key: &str) -> String {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| format!("line {}: ", i + 1))
+        .unwrap_or_default()
+}
+
 fn check_expect(e: &ExpectFull) -> Result<(), String> {
     if let Some(l) = &e.max_latency {
-        golive_core::units::parse_duration(l).map_err(|x| format!("max_latency: {x}"))?;
+        golive_core::units::parse_duration_max(l, golive_core::units::TIMEOUT_MAX)
+            .map_err(|x| format!("max_latency: {x}"))?;
     }
     Ok(())
 }
@@ -1111,6 +1131,27 @@ mod tests {
             (
                 "timeout: forever\ntests:\n  - name: x\n    path: /\n",
                 "timeout",
+            ),
+            // Issue 12: used to panic (f64 -> Duration overflow), then to be accepted.
+            (
+                "# spec\ntimeout: 99999999999999999999h\ntests:\n  - name: x\n    path: /\n",
+                "line 2: timeout: `99999999999999999999h` is longer than 100 years",
+            ),
+            (
+                "timeout: 1h\ntests:\n  - name: x\n    path: /\n",
+                "line 1: timeout: `1h` is longer than the limit of 10m",
+            ),
+            (
+                "timeout: 0s\ntests:\n  - name: x\n    path: /\n",
+                "more than zero",
+            ),
+            (
+                "tests:\n  - name: x\n    path: /\n    expect: { status: 200, max_latency: 1e99999 }\n",
+                "max_latency",
+            ),
+            (
+                "tests:\n  - name: x\n    path: /\n    expect: { status: 200, max_latency: 2h }\n",
+                "limit of 10m",
             ),
         ] {
             let e = Spec::parse(text, "smoke.yaml").unwrap_err().to_string();

@@ -4,6 +4,52 @@
 use crate::LoadError;
 use std::fmt;
 
+/// The largest `rps` limit accepted: a billion requests per second, far beyond any run.
+pub const MAX_RPS: f64 = 1e9;
+/// The largest `mem_growth` limit accepted, in MB per minute (1 TB a minute).
+pub const MAX_MEM_GROWTH: f64 = 1e6;
+
+/// Why a threshold gives the same answer whatever the run measures (`None` when it can both
+/// hold and fail). Such a threshold is a mistake: one that always holds turns any run into a
+/// pass, one that never holds fails every run.
+fn constant(metric: Metric, op: Op, limit: f64) -> Option<String> {
+    let (lo, hi, unit) = match metric {
+        Metric::Percentile(_) | Metric::Mean | Metric::Max => (0.0, None, " ms"),
+        Metric::ErrorRate => (0.0, Some(1.0), ""),
+        Metric::Rps => (0.0, None, " req/s"),
+        // Memory can shrink: no lower bound, and the upper one is checked with the limit.
+        Metric::MemGrowth => return None,
+    };
+    let always = "always holds, whatever the run measures";
+    let never = "can never hold, whatever the run measures";
+    let shown = |v: f64| {
+        if metric == Metric::ErrorRate {
+            format!("{}%", trim_float(v * 100.0))
+        } else {
+            format!("{}{unit}", trim_float(v))
+        }
+    };
+    let name = metric.name();
+    let why = match op {
+        Op::Ge if limit <= lo => format!("{name} >= {} {always}", shown(lo)),
+        Op::Lt if limit <= lo => format!("{name} < {} {never}", shown(lo)),
+        Op::Le if hi.is_some_and(|h| limit >= h) => {
+            format!("{name} <= {} {always}", shown(hi.unwrap_or(limit)))
+        }
+        Op::Gt if hi.is_some_and(|h| limit >= h) => {
+            format!("{name} > {} {never}", shown(hi.unwrap_or(limit)))
+        }
+        // A latency of exactly 0 is not measured either: `<=0` never holds, `>0` always does.
+        Op::Le | Op::Gt if limit <= lo && unit == " ms" => {
+            format!("a latency limit of 0 ms means nothing: {name} is always above it")
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "{why}; give a limit the run can miss (e.g. `p95<200ms`, `error_rate<1%`)"
+    ))
+}
+
 /// What a threshold measures.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Metric {
@@ -133,28 +179,47 @@ impl Threshold {
         if rhs.is_empty() {
             return Err(bad("no limit after the comparison".into()));
         }
+        let latency_max_ms = golive_core::units::TIMEOUT_MAX.as_secs_f64() * 1e3;
         let limit = match metric {
             Metric::Percentile(_) | Metric::Mean | Metric::Max => {
                 // A bare number is milliseconds, as in k6.
-                if rhs.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                let ms = if rhs.chars().all(|c| c.is_ascii_digit() || c == '.') {
                     rhs.parse::<f64>()
                         .map_err(|_| bad(format!("`{rhs}` is not a number")))?
                 } else {
+                    // From nanoseconds: `519415ms` is 519415.0, not 519414.99999999994.
                     golive_core::units::parse_duration(rhs)
                         .map_err(|e| bad(e.to_string()))?
-                        .as_secs_f64()
-                        * 1e3
+                        .as_nanos() as f64
+                        / 1e6
+                };
+                if ms > latency_max_ms {
+                    return Err(bad(format!(
+                        "`{rhs}` is more than {}, the longest a request may take (the timeout ceiling): the threshold could never fail",
+                        golive_core::units::fmt_duration(golive_core::units::TIMEOUT_MAX)
+                    )));
                 }
+                ms
             }
             Metric::ErrorRate => {
                 if let Some(p) = rhs.strip_suffix('%') {
-                    p.parse::<f64>()
-                        .map_err(|_| bad(format!("`{rhs}` is not a percentage")))?
-                        / 100.0
+                    let pct: f64 = p
+                        .parse()
+                        .ok()
+                        .filter(|v: &f64| v.is_finite())
+                        .ok_or_else(|| bad(format!("`{rhs}` is not a percentage")))?;
+                    if !(0.0..=100.0).contains(&pct) {
+                        return Err(bad(format!(
+                            "`{rhs}` is not a percentage between 0% and 100%"
+                        )));
+                    }
+                    pct / 100.0
                 } else {
                     let v: f64 = rhs
                         .parse()
-                        .map_err(|_| bad(format!("`{rhs}` is not a rate like 0.1% or 0.001")))?;
+                        .ok()
+                        .filter(|v: &f64| v.is_finite())
+                        .ok_or_else(|| bad(format!("`{rhs}` is not a rate like 0.1% or 0.001")))?;
                     if v > 1.0 {
                         return Err(bad(format!(
                             "`{rhs}` is more than 1: write a percentage with `%` (e.g. `1%`)"
@@ -163,22 +228,40 @@ impl Threshold {
                     v
                 }
             }
-            Metric::Rps => rhs
-                .trim_end_matches("/s")
-                .parse()
-                .map_err(|_| bad(format!("`{rhs}` is not a number of requests per second")))?,
+            Metric::Rps => {
+                let v: f64 = rhs
+                    .trim_end_matches("/s")
+                    .parse()
+                    .map_err(|_| bad(format!("`{rhs}` is not a number of requests per second")))?;
+                if v > MAX_RPS {
+                    return Err(bad(format!(
+                        "`{rhs}` is more than {MAX_RPS:e} requests per second, which no run reaches"
+                    )));
+                }
+                v
+            }
             Metric::MemGrowth => {
                 let v = rhs
                     .to_ascii_lowercase()
                     .trim_end_matches("/min")
                     .trim_end_matches("mb")
                     .to_string();
-                v.parse()
-                    .map_err(|_| bad(format!("`{rhs}` is not a growth like 5MB/min")))?
+                let v: f64 = v
+                    .parse()
+                    .map_err(|_| bad(format!("`{rhs}` is not a growth like 5MB/min")))?;
+                if v > MAX_MEM_GROWTH {
+                    return Err(bad(format!(
+                        "`{rhs}` is more than {MAX_MEM_GROWTH} MB/min (1 TB a minute): the threshold could never fail"
+                    )));
+                }
+                v
             }
         };
         if !limit.is_finite() || limit < 0.0 {
             return Err(bad(format!("`{rhs}` is not a valid limit")));
+        }
+        if let Some(why) = constant(metric, op, limit) {
+            return Err(bad(why));
         }
         Ok(Threshold {
             metric,
@@ -249,6 +332,19 @@ mod tests {
         assert_eq!(t.describe(), "rps > 500 req/s");
         let t = Threshold::parse("mem_growth<5MB/min").unwrap();
         assert_eq!((t.metric, t.limit), (Metric::MemGrowth, 5.0));
+        // Limits at the edge that can still fail are kept.
+        for ok in [
+            "error_rate<=0",
+            "error_rate<100%",
+            "error_rate>0%",
+            "error_rate>=100%",
+            "p95<10m",
+            "p95<600000",
+            "rps>0",
+            "mem_growth<0MB/min",
+        ] {
+            Threshold::parse(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
     }
 
     #[test]
@@ -261,6 +357,27 @@ mod tests {
             ("p120<1s", "between 0 and 100"),
             ("error_rate<5", "more than 1"),
             ("rps>many", "requests per second"),
+            // Issue 12: thresholds that cannot fail (or cannot hold) are refused.
+            ("error_rate<200%", "between 0% and 100%"),
+            ("error_rate<-1%", "between 0% and 100%"),
+            ("error_rate<inf%", "not a percentage"),
+            ("error_rate<=100%", "always holds"),
+            ("error_rate<=1", "always holds"),
+            ("error_rate>=0%", "always holds"),
+            ("error_rate<0", "never hold"),
+            ("error_rate>100%", "never hold"),
+            ("p95<0", "never hold"),
+            ("p95>=0ms", "always holds"),
+            ("p95>0", "always above"),
+            ("p95<=0", "always above"),
+            ("mean<11m", "could never fail"),
+            ("max<99999999999999999999h", "100 years"),
+            ("p99<1e400s", "unknown duration unit"),
+            ("p99<99999999999999999999999999", "could never fail"),
+            ("rps>=0", "always holds"),
+            ("rps<0", "never hold"),
+            ("rps>1e12", "no run reaches"),
+            ("mem_growth<5000000MB/min", "could never fail"),
         ] {
             let e = Threshold::parse(bad).unwrap_err().to_string();
             assert!(e.contains(why), "{bad}: {e}");

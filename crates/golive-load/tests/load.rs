@@ -311,6 +311,13 @@ async fn hdr_logs_round_trip_and_merge_exactly() {
         m.corrected().p99,
         golive_load::stats::Latency::of(&exact).p99
     );
+    // A header whose run length overflows a Duration: an error, not a panic (issue 12).
+    let huge = replace_elapsed(&text, "1e300");
+    std::fs::write(dir.path().join("huge.hdr"), huge).unwrap();
+    let e = hdrlog::read(&dir.path().join("huge.hdr"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("elapsed_s"), "{e}");
     // not a golive log
     std::fs::write(dir.path().join("x.hdr"), "1.0,2.0,3.0,AAAA\n").unwrap();
     let e = hdrlog::read(&dir.path().join("x.hdr"))
@@ -512,4 +519,15 @@ async fn a_slow_server_does_not_stretch_the_run_to_the_timeout() {
         "{wall:?} vs {:?}",
         r.elapsed
     );
+}
+
+/// The log text with the `elapsed_s` value of its `#golive-run` header replaced.
+fn replace_elapsed(text: &str, value: &str) -> String {
+    let key = "\"elapsed_s\":";
+    let start = text.find(key).expect("elapsed_s in the header") + key.len();
+    let end = start
+        + text[start..]
+            .find([',', '}'])
+            .expect("end of the elapsed_s value");
+    format!("{}{value}{}", &text[..start], &text[end..])
 }

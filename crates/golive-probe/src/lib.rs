@@ -181,8 +181,8 @@ impl ProbeOptions {
         o.burst_hosts = cfg.rate_limit_hosts.clone();
         o.follow_redirects_to = cfg.follow_redirects_to.clone();
         if let Some(t) = &cfg.timeout {
-            o.timeout =
-                golive_core::units::parse_duration(t).map_err(|m| ProbeError::BadTimeout {
+            o.timeout = golive_core::units::parse_duration_max(t, golive_core::units::TIMEOUT_MAX)
+                .map_err(|m| ProbeError::BadTimeout {
                     value: t.clone(),
                     message: m,
                 })?;

@@ -24,6 +24,9 @@ pub struct LoadConfig {
     /// Allow a non-loopback target.
     #[serde(default)]
     pub allow_remote: bool,
+    /// Allow `duration` / `ramp` beyond 24 hours (like `golive load --allow-long-run`).
+    #[serde(default)]
+    pub allow_long_run: bool,
     /// HTTP method (default GET).
     pub method: Option<String>,
     /// Request headers, `"Name: value"`.

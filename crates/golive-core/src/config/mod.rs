@@ -322,25 +322,35 @@ impl Config {
                 p.no_go_below, p.attention_below
             )));
         }
-        cfg.validate_sections().map_err(invalid)?;
+        cfg.validate_sections(catalog).map_err(invalid)?;
         Ok(cfg)
     }
 
     /// Values of the collector sections that serde accepts but that are wrong (a burst above
     /// 500, a timeout that is not a duration): caught here, when the file is read, rather than
     /// when the collector runs.
-    fn validate_sections(&self) -> Result<(), String> {
+    fn validate_sections(&self, catalog: &Catalog) -> Result<(), String> {
+        use crate::units::{LOAD_DURATION_MAX, MAX_DURATION, TIMEOUT_MAX, parse_duration_max};
         let at = |section: &str, key: &str| match key_line(&self.text, section, key) {
             Some(l) => format!("line {l}: [{section}] {key}"),
             None => format!("[{section}] {key}"),
         };
-        let duration = |section: &str, key: &str, v: &Option<String>| -> Result<(), String> {
+        let line = |span: std::ops::Range<usize>| line_of(&self.text, span.start);
+        let duration = |section: &str, key: &str, v: &Option<String>, max| -> Result<(), String> {
             if let Some(v) = v {
-                crate::units::parse_duration(v)
-                    .map_err(|e| format!("{}: {e}", at(section, key)))?;
+                let d =
+                    parse_duration_max(v, max).map_err(|e| format!("{}: {e}", at(section, key)))?;
+                if d.is_zero() {
+                    return Err(format!(
+                        "{} = \"{v}\": must be more than zero",
+                        at(section, key)
+                    ));
+                }
             }
             Ok(())
         };
+        // Spans of the values whose errors are found after serde (URLs, ids, thresholds).
+        let spans = Spans::of(&self.text);
         if let Some(p) = &self.probe {
             if let Some(n) = p.rate_limit_burst
                 && !(1..=500).contains(&n)
@@ -350,7 +360,15 @@ impl Config {
                     at("probe", "rate_limit_burst")
                 ));
             }
-            duration("probe", "timeout", &p.timeout)?;
+            duration("probe", "timeout", &p.timeout, TIMEOUT_MAX)?;
+            if let Some(n) = p.latency_samples
+                && !(1..=1000).contains(&n)
+            {
+                return Err(format!(
+                    "{} = {n}: give between 1 and 1000 sequential requests per latency target",
+                    at("probe", "latency_samples")
+                ));
+            }
             for h in &p.headers {
                 if !h.contains(':') {
                     return Err(format!(
@@ -359,14 +377,78 @@ impl Config {
                     ));
                 }
             }
+            let probe_spans = spans.probe.unwrap_or_default();
+            if let Some(u) = &probe_spans.url {
+                check_url(u.get_ref()).map_err(|e| {
+                    format!(
+                        "line {}: [probe] url = \"{}\": {e}",
+                        line(u.span()),
+                        u.get_ref()
+                    )
+                })?;
+            }
+            for (name, env) in &probe_spans.environments {
+                if let Some(u) = &env.url {
+                    check_url(u.get_ref()).map_err(|e| {
+                        format!(
+                            "line {}: [probe.environments.{name}] url = \"{}\": {e}",
+                            line(u.span()),
+                            u.get_ref()
+                        )
+                    })?;
+                }
+            }
         }
         if let Some(l) = &self.load {
-            duration("load", "duration", &l.duration)?;
-            duration("load", "timeout", &l.timeout)?;
+            let (max, how) = if l.allow_long_run {
+                (MAX_DURATION, "")
+            } else {
+                (
+                    LOAD_DURATION_MAX,
+                    " (set `allow_long_run = true` in [load] for a longer run)",
+                )
+            };
+            if let Some(d) = &l.duration
+                && crate::units::parse_duration(d).is_ok_and(|v| v > max)
+            {
+                return Err(format!(
+                    "{}: `{d}` is longer than the limit of {}{how}",
+                    at("load", "duration"),
+                    crate::units::fmt_duration(max)
+                ));
+            }
+            duration("load", "duration", &l.duration, max)?;
+            if let Some(r) = &l.ramp {
+                let total = ramp_length(r).map_err(|e| format!("{}: {e}", at("load", "ramp")))?;
+                if total > max {
+                    return Err(format!(
+                        "{} = \"{r}\": the stages last {} in all, longer than the limit of {}{how}",
+                        at("load", "ramp"),
+                        crate::units::fmt_duration(total),
+                        crate::units::fmt_duration(max)
+                    ));
+                }
+            }
+            duration("load", "timeout", &l.timeout, TIMEOUT_MAX)?;
+            if let Some(u) = spans.load.as_ref().and_then(|l| l.url.as_ref()) {
+                check_url(u.get_ref()).map_err(|e| {
+                    format!(
+                        "line {}: [load] url = \"{}\": {e}",
+                        line(u.span()),
+                        u.get_ref()
+                    )
+                })?;
+            }
             if l.connections == Some(0) {
                 return Err(format!(
                     "{} = 0: at least one connection",
                     at("load", "connections")
+                ));
+            }
+            if l.requests == Some(0) {
+                return Err(format!(
+                    "{} = 0: at least one request",
+                    at("load", "requests")
                 ));
             }
             if let Some(r) = l.rate
@@ -378,7 +460,45 @@ impl Config {
                 ));
             }
         }
+        if let Some(u) = spans.smoke.as_ref().and_then(|s| s.base_url.as_ref()) {
+            check_url(u.get_ref()).map_err(|e| {
+                format!(
+                    "line {}: [smoke] base_url = \"{}\": {e}",
+                    line(u.span()),
+                    u.get_ref()
+                )
+            })?;
+        }
+        // Mapping rules that name an unknown check would turn the items they match into
+        // inconclusive ones (never counted as passes, but no longer the critical manual items
+        // they are): refused, as an unknown `[checks.ID]` is.
+        for (i, rule) in spans
+            .checklist
+            .iter()
+            .flat_map(|c| c.mapping.iter())
+            .enumerate()
+        {
+            for id in &rule.checks {
+                if catalog.get(id.get_ref()).is_none() && !is_dynamic_id(id.get_ref()) {
+                    return Err(format!(
+                        "line {}: [[checklist.mapping]] #{} checks = \"{}\": no such check{}",
+                        line(id.span()),
+                        i + 1,
+                        id.get_ref(),
+                        did_you_mean(catalog, id.get_ref())
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// `golive.toml:LINE` of the `i`-th entry of `[load] thresholds` (0-based), so that a
+    /// threshold refused by the load collector is reported where it is written.
+    pub fn load_threshold_location(&self, i: usize) -> Option<String> {
+        let spans = Spans::of(&self.text);
+        let t = spans.load?.thresholds.into_iter().nth(i)?;
+        Some(self.locate(t.span()))
     }
 
     /// The override for a check id, if any.
@@ -406,6 +526,93 @@ impl Config {
             .unwrap_or_else(|| CONFIG_FILE.to_string());
         format!("{name}:{}", line_of(&self.text, span.start))
     }
+}
+
+/// The spans of the values checked after serde, read by a second, lenient pass over the text
+/// (the strict pass has already accepted it, so the shapes agree).
+#[derive(Debug, Default, Deserialize)]
+struct Spans {
+    #[serde(default)]
+    probe: Option<ProbeSpans>,
+    #[serde(default)]
+    load: Option<LoadSpans>,
+    #[serde(default)]
+    smoke: Option<SmokeSpans>,
+    #[serde(default)]
+    checklist: Option<ChecklistSpans>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProbeSpans {
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    environments: BTreeMap<String, UrlSpan>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct UrlSpan {
+    url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LoadSpans {
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    thresholds: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SmokeSpans {
+    base_url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ChecklistSpans {
+    #[serde(default)]
+    mapping: Vec<MappingSpans>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MappingSpans {
+    #[serde(default)]
+    checks: Vec<Spanned<String>>,
+}
+
+impl Spans {
+    fn of(text: &str) -> Spans {
+        toml::from_str(text).unwrap_or_default()
+    }
+}
+
+/// An http(s) URL with a host, as the probe and the load generator require.
+fn check_url(s: &str) -> Result<(), String> {
+    let u = url::Url::parse(s.trim())
+        .map_err(|e| format!("not a URL ({e}): write e.g. \"http://127.0.0.1:8080/\""))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(format!("scheme `{}` is not http or https", u.scheme()));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host".into());
+    }
+    Ok(())
+}
+
+/// Total length of a `ramp = "0:100/30s,100:500/1m"` schedule (only its durations are read
+/// here; the load collector reads the rest).
+fn ramp_length(ramp: &str) -> Result<std::time::Duration, String> {
+    let mut total = std::time::Duration::ZERO;
+    for part in ramp.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((_, d)) = part.split_once('/') else {
+            return Err(format!(
+                "stage `{part}` has no /DURATION (expected FROM:TO/DURATION like 0:100/30s)"
+            ));
+        };
+        let d = crate::units::parse_duration(d).map_err(|e| format!("stage `{part}`: {e}"))?;
+        total = total
+            .checked_add(d)
+            .ok_or_else(|| "the stages are too long".to_string())?;
+    }
+    Ok(total)
 }
 
 /// The line of `key = …` inside `[section]` (or a sub-table of it), best effort.

@@ -30,6 +30,11 @@ pub fn run(args: Args) -> Result<u8> {
     let path = super::project_root(args.path.as_deref())?;
     let mut config = super::load_config(&path, args.config.as_ref())?;
     args.out.apply_policy(&mut config);
+    // The thresholds are read by the load collector, which runs after the others: a bad one is
+    // reported now, before anything runs.
+    if let Some(lc) = &config.load {
+        super::load::configured_thresholds(lc, &config)?;
+    }
     let mut builder = collect(&path, &config, args.env.as_deref())?;
     if let Some(b) = &args.baseline {
         super::baseline::attach(&mut builder, b)?;

@@ -194,12 +194,7 @@ fn mapper(config: &Config) -> Result<Mapper> {
 }
 
 fn project(dir: &Path) -> Result<Config> {
-    if !dir.is_dir() {
-        return Err(usage(format!(
-            "{}: no such directory (give the project directory with --dir)",
-            dir.display()
-        )));
-    }
+    super::require_dir(dir, "give the project directory with --dir")?;
     super::load_config(dir, None)
 }
 

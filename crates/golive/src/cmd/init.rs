@@ -16,12 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    if !args.path.is_dir() {
-        return Err(crate::usage(format!(
-            "{}: no such directory (give the project directory)",
-            args.path.display()
-        )));
-    }
+    super::require_dir(&args.path, "give the project directory")?;
     let target = args.path.join(CONFIG_FILE);
     if target.exists() && !args.force {
         return Err(crate::usage(format!(

@@ -6,7 +6,10 @@ use crate::output::OutputArgs;
 use crate::usage;
 use anyhow::Result;
 use golive_core::config::{Config, LoadConfig};
-use golive_core::units::parse_duration;
+use golive_core::units::{
+    LOAD_DURATION_MAX, MAX_DURATION, TIMEOUT_MAX, fmt_duration, parse_duration, parse_duration_max,
+    within,
+};
 use golive_core::{Catalog, ReportBuilder, Target};
 use golive_load::plan::{DEFAULT_DURATION, DEFAULT_MAX_DURATION, host_of};
 use golive_load::{LoadPlan, LoadResult, Model, RateSchedule, RunOptions, StatusSet, Threshold};
@@ -68,6 +71,9 @@ pub struct Args {
     /// Allow a target that is not a loopback address.
     #[arg(long)]
     pub allow_remote: bool,
+    /// Allow a run (-d, --ramp) longer than 24 hours.
+    #[arg(long)]
+    pub allow_long_run: bool,
     /// PEM file of CA certificates to trust for https targets, beside the public roots (a
     /// private or staging CA).
     #[arg(long, value_name = "FILE")]
@@ -110,6 +116,22 @@ pub fn thresholds(list: &[String]) -> Result<Vec<Threshold>> {
         .collect()
 }
 
+/// golive.toml `[load] thresholds`, each error with the file and line of its entry.
+pub fn configured_thresholds(lc: &LoadConfig, config: &Config) -> Result<Vec<Threshold>> {
+    lc.thresholds
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            Threshold::parse(t).map_err(|e| {
+                let at = config
+                    .load_threshold_location(i)
+                    .unwrap_or_else(|| golive_core::config::CONFIG_FILE.to_string());
+                usage(format!("{at}: [load] thresholds: {e}"))
+            })
+        })
+        .collect()
+}
+
 /// The options shared by the flags and golive.toml `[load]`.
 pub struct Options<'a> {
     pub url: &'a str,
@@ -125,6 +147,7 @@ pub struct Options<'a> {
     pub timeout: &'a str,
     pub ok_status: Option<&'a str>,
     pub allow_remote: bool,
+    pub allow_long_run: bool,
     pub ca_file: Option<PathBuf>,
 }
 
@@ -150,13 +173,28 @@ pub fn build_plan(o: &Options, config: &Config) -> Result<(LoadPlan, Vec<String>
     if let Some(ca) = &o.ca_file {
         plan.extra_roots = golive_probe::load_ca_file(ca).map_err(|e| usage(e.to_string()))?;
     }
-    plan.timeout = parse_duration(o.timeout).map_err(|e| usage(format!("--timeout: {e}")))?;
+    plan.timeout =
+        parse_duration_max(o.timeout, TIMEOUT_MAX).map_err(|e| usage(format!("--timeout: {e}")))?;
     if let Some(s) = o.ok_status {
         plan.ok_status = StatusSet::parse(s).map_err(err)?;
     }
+    // A run longer than a day is a typo (`-d 10000000h`) unless asked for.
+    let (max_run, how) = if o.allow_long_run {
+        (MAX_DURATION, "")
+    } else {
+        (LOAD_DURATION_MAX, " (--allow-long-run for a longer run)")
+    };
     let duration = o
         .duration
-        .map(|d| parse_duration(d).map_err(|e| usage(format!("--duration: {e}"))))
+        .map(|d| {
+            let v = parse_duration(d).map_err(|e| usage(format!("--duration: {e}")))?;
+            within(v, max_run).map_err(|_| {
+                usage(format!(
+                    "--duration: `{d}` is longer than the limit of {}{how}",
+                    fmt_duration(max_run)
+                ))
+            })
+        })
         .transpose()?;
     plan.requests = o.requests;
     plan.duration = match (duration, o.requests) {
@@ -172,8 +210,24 @@ pub fn build_plan(o: &Options, config: &Config) -> Result<(LoadPlan, Vec<String>
     };
     if let Some(r) = o.ramp {
         let s = RateSchedule::parse_ramp(r).map_err(err)?;
-        if duration.is_none() && o.requests.is_none() {
-            plan.duration = s.duration();
+        if s.duration() > max_run {
+            return Err(usage(format!(
+                "--ramp `{r}`: the stages last {} in all, longer than the limit of {}{how}",
+                fmt_duration(s.duration()),
+                fmt_duration(max_run)
+            )));
+        }
+        match duration {
+            // The stages past -d would never run: the schedule and the run length disagree.
+            Some(d) if s.duration() > d => {
+                return Err(usage(format!(
+                    "--ramp `{r}` lasts {} but --duration is {}: the last stages would never run (drop -d, or shorten the ramp)",
+                    fmt_duration(s.duration()),
+                    fmt_duration(d)
+                )));
+            }
+            None if o.requests.is_none() => plan.duration = s.duration(),
+            _ => {}
         }
         plan.model = Model::Open(s);
     } else if let Some(rate) = o.rate {
@@ -241,6 +295,7 @@ pub fn run(args: Args) -> Result<u8> {
         timeout: &args.timeout,
         ok_status: args.ok_status.as_deref(),
         allow_remote: args.allow_remote,
+        allow_long_run: args.allow_long_run,
         ca_file: args.ca_file.clone(),
     };
     let (plan, notices) = build_plan(&o, &config)?;
@@ -317,7 +372,7 @@ pub fn run_configured(
     config: &Config,
     builder: &mut ReportBuilder,
 ) -> Result<()> {
-    let ts = thresholds(&lc.thresholds).map_err(|e| usage(format!("[load] thresholds: {e}")))?;
+    let ts = configured_thresholds(lc, config)?;
     let o = Options {
         url: &lc.url,
         connections: lc.connections.unwrap_or(10),
@@ -332,6 +387,7 @@ pub fn run_configured(
         timeout: lc.timeout.as_deref().unwrap_or("5s"),
         ok_status: lc.ok_status.as_deref(),
         allow_remote: lc.allow_remote,
+        allow_long_run: lc.allow_long_run,
         ca_file: lc.ca_file.as_ref().map(|c| root.join(c)),
     };
     let (plan, notices) = build_plan(&o, config).map_err(|e| usage(format!("[load]: {e}")))?;

@@ -29,6 +29,35 @@ pub fn load_config(dir: &Path, explicit: Option<&PathBuf>) -> Result<Config> {
     cfg.map_err(|e| usage(e.to_string()))
 }
 
+/// Refuses a path that is not a directory where one is expected, saying what it is instead (a
+/// file, most often golive.toml itself) and what to give. `expected` ends the sentence:
+/// "give the project directory".
+pub fn require_dir(path: &Path, expected: &str) -> Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    let shown = path.display();
+    Err(usage(if path.exists() {
+        let hint = if path
+            .file_name()
+            .is_some_and(|n| n == golive_core::config::CONFIG_FILE)
+        {
+            format!(
+                "; for this golive.toml, give its directory `{}`",
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .display()
+            )
+        } else {
+            String::new()
+        };
+        format!("{shown} is a file, not a directory: {expected}{hint}")
+    } else {
+        format!("{shown}: no such directory ({expected})")
+    }))
+}
+
 /// Runs the static audit of `root` into the builder.
 pub fn run_scan(root: &Path, config: &Config, builder: &mut ReportBuilder) -> Result<()> {
     let mut opts = golive_scan::ScanOptions::new(root);
@@ -62,18 +91,10 @@ pub fn repo_target(root: &Path) -> Target {
 /// (`../..`) so that reports keep repository-relative paths.
 pub fn project_root(given: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = given {
-        if p.is_file() {
-            return Err(usage(format!(
-                "{}: is a file; give the project's directory (the folder that holds its code and golive.toml)",
-                p.display()
-            )));
-        }
-        if !p.is_dir() {
-            return Err(usage(format!(
-                "{}: no such directory (give the project's directory)",
-                p.display()
-            )));
-        }
+        require_dir(
+            p,
+            "give the project's directory, the folder that holds its code and golive.toml (--config FILE names the file itself)",
+        )?;
         return Ok(p.to_path_buf());
     }
     let cwd = std::env::current_dir()

@@ -118,7 +118,7 @@ pub fn options(
         o.rate_limit_path = flags.rate_limit_path.clone();
     }
     if let Some(t) = &flags.timeout {
-        o.timeout = golive_core::units::parse_duration(t)
+        o.timeout = golive_core::units::parse_duration_max(t, golive_core::units::TIMEOUT_MAX)
             .map_err(|m| usage(format!("--timeout {t}: {m}")))?;
         if o.timeout.is_zero() {
             return Err(usage(format!("--timeout {t}: must be more than zero")));
