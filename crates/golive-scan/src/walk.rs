@@ -164,7 +164,13 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
             bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
             let sniff = &buf[..buf.len().min(BINARY_SNIFF)];
             if sniff.contains(&0) {
-                let reason = "binary file".to_string();
+                // UTF-16 text (a Windows-saved .env or config) is full of NULs but is text:
+                // said so, because what it holds was not read.
+                let reason = if looks_utf16(sniff) {
+                    "binary file (UTF-16 text, not decoded)".to_string()
+                } else {
+                    "binary file".to_string()
+                };
                 local.skipped.push(Skipped {
                     path: meta.path.clone(),
                     reason: reason.clone(),
@@ -216,6 +222,28 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
     out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     out.manifests.sort();
     Ok(out)
+}
+
+/// Whether bytes that contain NULs are UTF-16 text: a byte-order mark, or mostly ASCII code
+/// units (every other byte NUL) in the sample.
+pub(crate) fn looks_utf16(sniff: &[u8]) -> bool {
+    if sniff.starts_with(&[0xff, 0xfe]) || sniff.starts_with(&[0xfe, 0xff]) {
+        return true;
+    }
+    let pairs = sniff.len() / 2;
+    if pairs < 4 {
+        return false;
+    }
+    let ascii_unit = |hi: u8, lo: u8| hi == 0 && (lo == b'\n' || lo == b'\r' || lo == b'\t' || (0x20..0x7f).contains(&lo));
+    let le = sniff
+        .chunks_exact(2)
+        .filter(|c| ascii_unit(c[1], c[0]))
+        .count();
+    let be = sniff
+        .chunks_exact(2)
+        .filter(|c| ascii_unit(c[0], c[1]))
+        .count();
+    le.max(be) * 10 >= pairs * 9
 }
 
 fn err_path(err: &ignore::Error) -> Option<&Path> {
