@@ -17,6 +17,8 @@
 //! ```
 
 pub mod domains;
+mod fsread;
+mod ignores;
 pub mod paths;
 mod repo;
 mod rx;

@@ -3,12 +3,12 @@
 use crate::domains::Domain;
 use crate::repo::{FileMeta, SourceFile};
 use crate::suppress::{self, Inline};
-use crate::{ScanError, ScanOptions, stack};
+use crate::ignores::Ignores;
+use crate::{ScanError, ScanOptions, fsread, stack};
 use golive_core::Skipped;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,18 +67,25 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
     })?;
 
     let respect = !opts.scan.no_ignore;
+    // The ignore files are read by `Ignores` (regular files only), not by the `ignore` crate,
+    // which opens them blocking: a FIFO named `.gitignore` would hang the walk.
+    let ignores = std::sync::Arc::new(Ignores::new(root, overrides.clone(), respect));
+    let filter = ignores.clone();
     let mut wb = WalkBuilder::new(root);
     wb.hidden(false)
         .follow_links(false)
-        .git_ignore(respect)
-        .git_exclude(respect)
+        .parents(false)
+        .git_ignore(false)
+        .git_exclude(false)
         .git_global(false)
-        .ignore(respect)
+        .ignore(false)
         .require_git(false)
-        .add_custom_ignore_filename(".goliveignore")
         .overrides(overrides)
         .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(move |e| {
+            e.file_name() != ".git"
+                && !filter.is_ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+        });
 
     let max = opts.scan.max_file_size;
     let shared: Mutex<Vec<Local>> = Mutex::new(Vec::new());
@@ -147,9 +154,7 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
                 local.files.push(meta);
                 return WalkState::Continue;
             }
-            buf.clear();
-            let read = std::fs::File::open(entry.path())
-                .and_then(|f| f.take(max + 1).read_to_end(&mut buf));
+            let read = fsread::read_regular_into(entry.path(), max + 1, &mut buf);
             if let Err(e) = read {
                 let reason = format!("unreadable: {e}");
                 local.skipped.push(Skipped {
@@ -219,6 +224,7 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
             out.inline_suppressions.entry(p).or_default().extend(s);
         }
     }
+    out.skipped.extend(ignores.take_skipped());
     out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     out.manifests.sort();
     Ok(out)
