@@ -217,3 +217,29 @@ fn a_compose_file_that_does_not_parse_leaves_the_service_checks_undecided() {
         assert_eq!(worst(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
     }
 }
+
+#[test]
+fn a_compose_file_the_walk_did_not_read_is_not_no_compose_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq8kLp2vR7wX\n");
+    text.push_str(&"# padding\n".repeat(400));
+    std::fs::write(dir.path().join("docker-compose.yml"), &text).expect("write");
+    let mut opts = golive_scan::ScanOptions::new(dir.path());
+    opts.scan.max_file_size = 1024;
+    let fs = golive_scan::scan(&opts).expect("scan").findings;
+    let parse = of(&fs, "compose.parse");
+    assert_eq!(parse[0].outcome, Outcome::Fail, "{parse:#?}");
+    assert!(
+        parse[0]
+            .message
+            .starts_with("docker-compose.yml: not read: larger than the 1024-byte limit"),
+        "{parse:#?}"
+    );
+    for id in &COMPOSE_CHECKS[1..] {
+        assert_eq!(worst(&fs, id), Outcome::Inconclusive, "{id}: {:#?}", of(&fs, id));
+    }
+    // Read in full, the file is judged: its literal password fails.
+    let fs = audit(dir.path());
+    assert_eq!(worst(&fs, "compose.parse"), Outcome::Pass);
+    assert_eq!(worst(&fs, "compose.hardcoded-password"), Outcome::Fail);
+}

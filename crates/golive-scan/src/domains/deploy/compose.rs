@@ -183,11 +183,12 @@ pub fn findings(
             Ok(v) => v,
             Err(e) => {
                 let snippet = crate::repo::line_at(&f.text, line_offset(&f.text, e.line));
-                let mut fi = Finding::new(
-                    cat("compose.parse"),
-                    Outcome::Fail,
-                    format!("{}: invalid YAML: {}", e.locator(), e.msg),
-                );
+                let msg = if e.msg.starts_with("not read:") {
+                    format!("{p}: {}", e.msg)
+                } else {
+                    format!("{}: invalid YAML: {}", e.locator(), e.msg)
+                };
+                let mut fi = Finding::new(cat("compose.parse"), Outcome::Fail, msg);
                 fi = fi.with_evidence(if snippet.is_empty() {
                     e.evidence()
                 } else {
