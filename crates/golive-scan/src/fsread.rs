@@ -30,7 +30,11 @@ fn kind_of(ft: &std::fs::FileType) -> &'static str {
             return "a device";
         }
     }
-    if ft.is_dir() { "a directory" } else { "special" }
+    if ft.is_dir() {
+        "a directory"
+    } else {
+        "special"
+    }
 }
 
 /// Opens `path` for reading if (and only if) it is a regular file, following symbolic links.

@@ -73,7 +73,9 @@ impl Ignores {
 
     fn note(&self, path: &Path, reason: String) {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let rel = rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        let rel = rel
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
         if let Ok(mut s) = self.skipped.lock() {
             s.push(Skipped { path: rel, reason });
         }

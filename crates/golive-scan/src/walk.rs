@@ -1,9 +1,9 @@
 //! The parallel walk: one read per file, every interested domain visits it.
 
 use crate::domains::Domain;
+use crate::ignores::Ignores;
 use crate::repo::{FileMeta, SourceFile};
 use crate::suppress::{self, Inline};
-use crate::ignores::Ignores;
 use crate::{ScanError, ScanOptions, fsread, stack};
 use golive_core::Skipped;
 use ignore::overrides::OverrideBuilder;
@@ -240,7 +240,9 @@ pub(crate) fn looks_utf16(sniff: &[u8]) -> bool {
     if pairs < 4 {
         return false;
     }
-    let ascii_unit = |hi: u8, lo: u8| hi == 0 && (lo == b'\n' || lo == b'\r' || lo == b'\t' || (0x20..0x7f).contains(&lo));
+    let ascii_unit = |hi: u8, lo: u8| {
+        hi == 0 && (lo == b'\n' || lo == b'\r' || lo == b'\t' || (0x20..0x7f).contains(&lo))
+    };
     let le = sniff
         .chunks_exact(2)
         .filter(|c| ascii_unit(c[1], c[0]))

@@ -191,7 +191,9 @@ fn a_compose_file_that_does_not_parse_leaves_the_service_checks_undecided() {
     assert_eq!(parse.len(), 1, "{parse:#?}");
     assert_eq!(parse[0].outcome, Outcome::Fail);
     assert!(
-        parse[0].message.starts_with("compose.yaml:6:5: invalid YAML"),
+        parse[0]
+            .message
+            .starts_with("compose.yaml:6:5: invalid YAML"),
         "{parse:#?}"
     );
     for id in &COMPOSE_CHECKS[1..] {
@@ -221,7 +223,9 @@ fn a_compose_file_that_does_not_parse_leaves_the_service_checks_undecided() {
 #[test]
 fn a_compose_file_the_walk_did_not_read_is_not_no_compose_file() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut text = String::from("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq8kLp2vR7wX\n");
+    let mut text = String::from(
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq8kLp2vR7wX\n",
+    );
     text.push_str(&"# padding\n".repeat(400));
     std::fs::write(dir.path().join("docker-compose.yml"), &text).expect("write");
     let mut opts = golive_scan::ScanOptions::new(dir.path());
@@ -236,7 +240,12 @@ fn a_compose_file_the_walk_did_not_read_is_not_no_compose_file() {
         "{parse:#?}"
     );
     for id in &COMPOSE_CHECKS[1..] {
-        assert_eq!(worst(&fs, id), Outcome::Inconclusive, "{id}: {:#?}", of(&fs, id));
+        assert_eq!(
+            worst(&fs, id),
+            Outcome::Inconclusive,
+            "{id}: {:#?}",
+            of(&fs, id)
+        );
     }
     // Read in full, the file is judged: its literal password fails.
     let fs = audit(dir.path());

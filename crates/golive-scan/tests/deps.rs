@@ -216,7 +216,9 @@ fn malformed_manifests_fail_parse_and_leave_the_lockfile_check_undecided() {
         "{fails:#?}"
     );
     assert!(
-        fails.iter().any(|m| m.contains("`require (` block is never closed")),
+        fails
+            .iter()
+            .any(|m| m.contains("`require (` block is never closed")),
         "{fails:#?}"
     );
     // The Cargo.toml has its Cargo.lock: that much is decided. The others have none, and
@@ -236,7 +238,10 @@ fn malformed_manifests_fail_parse_and_leave_the_lockfile_check_undecided() {
     let f = audit(&fixture("deps/locked"));
     assert_eq!(outcome(&f, "deps.parse"), Outcome::Pass);
     let pass = messages(&f, "deps.parse", Outcome::Pass);
-    assert!(pass[0].contains("every package manifest (5) parses"), "{pass:?}");
+    assert!(
+        pass[0].contains("every package manifest (5) parses"),
+        "{pass:?}"
+    );
 }
 
 #[test]

@@ -388,7 +388,9 @@ fn a_deployment_that_does_not_parse_leaves_every_check_undecided() {
     assert_eq!(parse.len(), 1, "{parse:#?}");
     assert_eq!(parse[0].outcome, Outcome::Fail);
     assert!(
-        parse[0].message.starts_with("k8s/web.yaml:6:1: invalid YAML"),
+        parse[0]
+            .message
+            .starts_with("k8s/web.yaml:6:1: invalid YAML"),
         "{parse:#?}"
     );
     for id in &K8S_CHECKS[1..] {

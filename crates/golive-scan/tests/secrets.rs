@@ -788,8 +788,14 @@ fn files_that_could_hold_a_key_and_were_not_read_keep_the_checks_from_passing() 
             m.starts_with("could not decide: 2 file(s) that could hold a credential were not read"),
             "{m}"
         );
-        assert!(m.contains("settings.env (larger than the 2048-byte limit"), "{m}");
-        assert!(m.contains("win.env (binary file (UTF-16 text, not decoded))"), "{m}");
+        assert!(
+            m.contains("settings.env (larger than the 2048-byte limit"),
+            "{m}"
+        );
+        assert!(
+            m.contains("win.env (binary file (UTF-16 text, not decoded))"),
+            "{m}"
+        );
         assert!(!m.contains("logo.png") && !m.contains("blob.bin"), "{m}");
     }
     // No Python file was skipped: the Django check (not a Django project here) is unaffected.

@@ -120,7 +120,13 @@ fn ignore_files_are_applied_as_git_does() {
     let mut found = found;
     found.sort();
     assert_eq!(found, vec!["deep/b.local.py", "keep.local.py"], "{out:#?}");
-    for p in ["a.local.py", "build/out.py", "sub/gen.py", "sub/x.ignore.py", "excluded.py"] {
+    for p in [
+        "a.local.py",
+        "build/out.py",
+        "sub/gen.py",
+        "sub/x.ignore.py",
+        "excluded.py",
+    ] {
         assert!(!walked(&out, p), "{p} was walked");
     }
     // The same tree with ignoring off reads them all.

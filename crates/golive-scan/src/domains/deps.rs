@@ -244,11 +244,19 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
         }
         "cargo.toml" => match toml::from_str::<toml::Table>(text) {
             Ok(_) => m("cargo", &["cargo.lock"], None),
-            Err(e) => broken("cargo", &["cargo.lock"], ParseError::toml(&f.path, text, &e)),
+            Err(e) => broken(
+                "cargo",
+                &["cargo.lock"],
+                ParseError::toml(&f.path, text, &e),
+            ),
         },
         "go.mod" => {
             if let Some((line, col, msg)) = gomod_error(text) {
-                return broken("gomod", &["go.sum"], ParseError::new(&f.path, line, col, msg));
+                return broken(
+                    "gomod",
+                    &["go.sum"],
+                    ParseError::new(&f.path, line, col, msg),
+                );
             }
             let requires = text.lines().any(|l| l.trim_start().starts_with("require"));
             m(
@@ -259,7 +267,11 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
         }
         "pipfile" => match toml::from_str::<toml::Table>(text) {
             Ok(_) => m("pip", &["pipfile.lock"], None),
-            Err(e) => broken("pip", &["pipfile.lock"], ParseError::toml(&f.path, text, &e)),
+            Err(e) => broken(
+                "pip",
+                &["pipfile.lock"],
+                ParseError::toml(&f.path, text, &e),
+            ),
         },
         "pyproject.toml" => {
             let v: toml::Value = match toml::from_str(text) {
@@ -759,7 +771,9 @@ fn update_bot(st: &State, out: &mut Vec<Finding>) {
                 Finding::new(
                     check,
                     Outcome::Pass,
-                    format!("the update bot covers the ecosystem of every package manifest ({bot})"),
+                    format!(
+                        "the update bot covers the ecosystem of every package manifest ({bot})"
+                    ),
                 )
                 .with_evidence(Evidence::file(bot)),
             );

@@ -2,8 +2,8 @@
 //! framework or bundler): a production build script, no public source maps, no secrets in
 //! client-side environment variables.
 
-use super::code::{self, Analyzer, CodeFile, Hit, Lang};
 use super::ParseError;
+use super::code::{self, Analyzer, CodeFile, Hit, Lang};
 use crate::repo::{FileMeta, Repo};
 use golive_core::{Catalog, Evidence, Finding, Outcome, mask_secret};
 use regex::Regex;

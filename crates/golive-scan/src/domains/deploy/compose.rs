@@ -197,7 +197,11 @@ pub fn findings(
                 out.push(lowered_for(fi, p));
                 // The services of this file are unknown: no service check can pass or be
                 // not applicable without them.
-                for id in ["compose.healthcheck", "compose.restart-policy", "compose.hardcoded-password"] {
+                for id in [
+                    "compose.healthcheck",
+                    "compose.restart-policy",
+                    "compose.hardcoded-password",
+                ] {
                     out.push(lowered_for(e.undecided(cat(id)), p));
                 }
                 continue;
@@ -238,7 +242,11 @@ pub fn findings(
                     1,
                     "`services` is not a mapping of service names to definitions",
                 );
-                for id in ["compose.healthcheck", "compose.restart-policy", "compose.hardcoded-password"] {
+                for id in [
+                    "compose.healthcheck",
+                    "compose.restart-policy",
+                    "compose.hardcoded-password",
+                ] {
                     out.push(lowered_for(e.undecided(cat(id)), p));
                 }
                 continue;

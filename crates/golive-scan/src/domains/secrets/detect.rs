@@ -1227,7 +1227,10 @@ mod tests {
             ("mysql://root:password@host/app", "mysql"),
             ("postgres://root:password@host/app", "postgres"),
             ("redis://default:secret@cache/0", "redis"),
-            ("mongodb+srv://admin:password@cluster0.abcd.mongodb.net/app", "mongodb+srv"),
+            (
+                "mongodb+srv://admin:password@cluster0.abcd.mongodb.net/app",
+                "mongodb+srv",
+            ),
             ("amqp://guest:hunter2x@broker/vhost", "amqp"),
             ("mssql://sa:Passw0rd!@sql/app", "mssql"),
             ("sftp://deploy:pass@files.internal/", "sftp"),
