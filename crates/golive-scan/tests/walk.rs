@@ -140,3 +140,36 @@ fn ignore_files_are_applied_as_git_does() {
         .count();
     assert_eq!(n, 7, "{:#?}", out.findings);
 }
+
+#[test]
+#[cfg(unix)]
+fn a_fifo_inside_the_git_directory_does_not_hang_the_git_queries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    if !git(&["init", "-q"]) {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    write(root, "package.json", "{\"dependencies\":{\"express\":\"4\"}}\n");
+    write(root, "package-lock.json", "{}\n");
+    write(root, ".env", "DEBUG=1\n");
+    let _ = std::fs::remove_file(root.join(".git/index"));
+    mkfifo(&root.join(".git/index"));
+    let out = scan_with_watchdog(root);
+    // git was not asked: the lockfile is judged by its presence.
+    let lock: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.check == "deps.lockfile")
+        .collect();
+    assert_eq!(lock[0].outcome, golive_core::Outcome::Pass, "{lock:#?}");
+}
