@@ -215,3 +215,104 @@ impl Ignores {
         found.iter().flatten().next().copied().unwrap_or(false)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ignore::WalkBuilder;
+    use std::collections::BTreeSet;
+
+    /// The files the `ignore` crate's own ignore handling walks (as the scan configured it
+    /// before reading ignore files itself).
+    fn reference(root: &Path) -> BTreeSet<PathBuf> {
+        WalkBuilder::new(root)
+            .hidden(false)
+            .follow_links(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .ignore(true)
+            .require_git(false)
+            .add_custom_ignore_filename(".goliveignore")
+            .filter_entry(|e| e.file_name() != ".git")
+            .build()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(|e| e.into_path())
+            .collect()
+    }
+
+    fn ours(root: &Path) -> BTreeSet<PathBuf> {
+        let ig = Arc::new(Ignores::new(
+            root,
+            ignore::overrides::OverrideBuilder::new(root)
+                .build()
+                .unwrap(),
+            true,
+        ));
+        let f = ig.clone();
+        WalkBuilder::new(root)
+            .hidden(false)
+            .follow_links(false)
+            .parents(false)
+            .git_ignore(false)
+            .git_exclude(false)
+            .git_global(false)
+            .ignore(false)
+            .require_git(false)
+            .filter_entry(move |e| {
+                e.file_name() != ".git"
+                    && !f.is_ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+            })
+            .build()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(|e| e.into_path())
+            .collect()
+    }
+
+    #[test]
+    fn same_files_as_the_ignore_crate() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            (
+                ".gitignore",
+                "*.log\n/build/\ntmp*\n!tmp-keep.txt\n**/gen/*.rs\n",
+            ),
+            (".ignore", "secret/\n!*.log\n"),
+            (".goliveignore", "*.bak\n"),
+            ("a.log", ""),
+            ("build/x.txt", ""),
+            ("src/build/y.txt", ""),
+            ("tmp1.txt", ""),
+            ("tmp-keep.txt", ""),
+            ("src/gen/a.rs", ""),
+            ("src/gen/b.txt", ""),
+            ("src/.gitignore", "!a.bak\nlocal.txt\n"),
+            ("src/a.bak", ""),
+            ("src/b.bak", ""),
+            ("src/local.txt", ""),
+            ("secret/k.txt", ""),
+            ("x/.goliveignore", "!*.bak\n/deep/\n"),
+            ("x/c.bak", ""),
+            ("x/deep/d.txt", ""),
+            ("x/y/deep/e.txt", ""),
+            ("excluded.txt", ""),
+            ("main.rs", ""),
+        ];
+        for (p, t) in files {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        }
+        std::fs::create_dir_all(root.join(".git/info")).unwrap();
+        std::fs::write(root.join(".git/info/exclude"), "excluded.txt\n").unwrap();
+        let want = reference(root);
+        assert!(!want.contains(&root.join("excluded.txt")));
+        assert_eq!(ours(root), want);
+        // The repository's own fixtures (nested projects, ignore files above the root).
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        assert_eq!(ours(&fixtures), reference(&fixtures));
+    }
+}

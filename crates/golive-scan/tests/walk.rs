@@ -159,7 +159,11 @@ fn a_fifo_inside_the_git_directory_does_not_hang_the_git_queries() {
         eprintln!("git is not available: skipped");
         return;
     }
-    write(root, "package.json", "{\"dependencies\":{\"express\":\"4\"}}\n");
+    write(
+        root,
+        "package.json",
+        "{\"dependencies\":{\"express\":\"4\"}}\n",
+    );
     write(root, "package-lock.json", "{}\n");
     write(root, ".env", "DEBUG=1\n");
     let _ = std::fs::remove_file(root.join(".git/index"));
