@@ -192,6 +192,21 @@ fn malformed_manifests_fail_parse_and_leave_the_lockfile_check_undecided() {
         "{undecided:#?}"
     );
 
+    // An update bot that covers the ecosystem of the broken manifest decides that check.
+    std::fs::create_dir_all(dir.path().join(".github")).unwrap();
+    std::fs::write(
+        dir.path().join(".github/dependabot.yml"),
+        "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: {interval: weekly}\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    let bot = messages(&f, "deps.update-bot", Outcome::Inconclusive);
+    assert_eq!(bot.len(), 1, "{bot:#?}");
+    assert!(bot[0].contains("pyproject.toml"), "{bot:#?}");
+    std::fs::remove_file(dir.path().join("pyproject.toml")).unwrap();
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "deps.update-bot"), Outcome::Pass);
+
     // Every kind of manifest, each broken in its own syntax.
     let f = audit(&fixture("deps/broken"));
     let mut at = places(&f, "deps.parse", Outcome::Fail);

@@ -766,7 +766,13 @@ fn update_bot(st: &State, out: &mut Vec<Finding>) {
         };
         undecided(out, &covered);
         if !out.iter().any(|f| f.check == check.id) {
-            let bot = st.bots.first().map(|b| b.path.as_str()).unwrap_or("");
+            let bot = st
+                .bots
+                .iter()
+                .find(|b| b.kind == "Renovate")
+                .or(st.bots.first())
+                .map(|b| b.path.as_str())
+                .unwrap_or("");
             out.push(
                 Finding::new(
                     check,
