@@ -27,6 +27,7 @@ mod detect;
 mod gates;
 
 pub use detect::github_checksum;
+pub(crate) use detect::{is_reserved_example_host, template_userinfo};
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};

@@ -489,7 +489,7 @@ fn resolve(mut hits: Vec<Hit>) -> Vec<Hit> {
 /// `user:password` (or `username:pass`, `user:secret`…): both parts are the generic words of a
 /// documented URL template, not an account. `root:password` names a real account with a weak
 /// password and is not a template.
-fn template_userinfo(user: &str, password: &str) -> bool {
+pub(crate) fn template_userinfo(user: &str, password: &str) -> bool {
     let user = user.to_ascii_lowercase();
     let password = password.to_ascii_lowercase();
     matches!(
@@ -572,7 +572,7 @@ fn url_credentials(text: &str, at: usize) -> Option<Hit> {
 
 /// Hosts that cannot be anyone's server: the example domains of RFC 2606 and the reserved
 /// `.test`, `.example` and `.invalid` names (documentation writes `user:pass@example.com`).
-fn is_reserved_example_host(host: &str) -> bool {
+pub(crate) fn is_reserved_example_host(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
     let h = h.trim_end_matches('.');
     ["example.com", "example.org", "example.net"]
