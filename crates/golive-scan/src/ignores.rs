@@ -18,7 +18,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::overrides::Override;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Ignore files larger than this are not read (a real one is a few kilobytes).
 const MAX_IGNORE_FILE: u64 = 4 * 1024 * 1024;
@@ -37,7 +37,7 @@ pub struct Ignores {
     parents: Vec<Arc<DirRules>>,
     overrides: Override,
     respect: bool,
-    cache: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
+    cache: RwLock<HashMap<PathBuf, Arc<DirRules>>>,
     skipped: Mutex<Vec<Skipped>>,
 }
 
@@ -49,7 +49,7 @@ impl Ignores {
             parents: Vec::new(),
             overrides,
             respect,
-            cache: Mutex::new(HashMap::new()),
+            cache: RwLock::new(HashMap::new()),
             skipped: Mutex::new(Vec::new()),
         };
         if respect && let Ok(abs) = std::fs::canonicalize(root) {
@@ -65,10 +65,15 @@ impl Ignores {
 
     /// Ignore files that could not be read, as skipped entries.
     pub fn take_skipped(&self) -> Vec<Skipped> {
-        self.skipped
+        let mut v = self
+            .skipped
             .lock()
             .map(|mut s| std::mem::take(&mut *s))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        // Two threads may build the rules of one directory at once: one report each.
+        v.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
+        v.dedup_by(|a, b| a.path == b.path && a.reason == b.reason);
+        v
     }
 
     fn note(&self, path: &Path, reason: String) {
@@ -151,15 +156,15 @@ impl Ignores {
     }
 
     fn rules(&self, dir: &Path) -> Arc<DirRules> {
-        if let Ok(c) = self.cache.lock()
+        if let Ok(c) = self.cache.read()
             && let Some(r) = c.get(dir)
         {
             return r.clone();
         }
         // Built outside the lock (file reads); a race builds twice, harmlessly.
         let r = Arc::new(self.build(dir));
-        if let Ok(mut c) = self.cache.lock() {
-            c.entry(dir.to_path_buf()).or_insert_with(|| r.clone());
+        if let Ok(mut c) = self.cache.write() {
+            return c.entry(dir.to_path_buf()).or_insert(r).clone();
         }
         r
     }
