@@ -1,10 +1,16 @@
 //! # golive-scan
 //!
 //! The static audit of a repository. [`scan`] walks the tree once in parallel (the `ignore`
-//! crate: `.gitignore`, `.goliveignore`, binary and oversized files skipped and reported), hands
-//! every file to the [`Domain`]s that want it, detects the stacks in use, then lets each domain
-//! conclude with findings over what it saw. Inline `golive-ignore: CHECK-ID -- reason` comments
-//! are applied last.
+//! crate's walker; `.gitignore`, `.ignore`, `.goliveignore` and `.git/info/exclude` applied;
+//! binary and oversized files skipped and reported), hands every file to the [`Domain`]s that
+//! want it, detects the stacks in use, then lets each domain conclude with findings over what it
+//! saw. Inline `golive-ignore: CHECK-ID -- reason` comments are applied last.
+//!
+//! Only regular files are ever opened (a FIFO would block the scan for ever): ignore files
+//! included, which is why the scan reads them itself rather than through the `ignore` crate.
+//! A manifest or configuration file that does not parse is a failing `*.parse` finding of its
+//! domain, and the checks that needed it are inconclusive, never not-applicable or passed; the
+//! same holds for a file of that kind the walk did not read.
 //!
 //! A domain is one module of `domains/` (docker, secrets, ci, …): it reads files in `visit` (in
 //! parallel, so it keeps what it learns behind a `Mutex`) and turns that into findings in
@@ -17,6 +23,8 @@
 //! ```
 
 pub mod domains;
+mod fsread;
+mod ignores;
 pub mod paths;
 mod repo;
 mod rx;

@@ -172,10 +172,11 @@ impl Repo {
             .filter(move |f| f.path.starts_with(prefix) && !f.is_vendored())
     }
 
-    /// Reads a (small) file again; `None` when unreadable. Domains should prefer keeping what they
-    /// learnt in `visit`; this is for occasional lookups in `finish`.
+    /// Reads a (small) file again; `None` when unreadable or not a regular file (a FIFO is never
+    /// opened). Domains should prefer keeping what they learnt in `visit`; this is for
+    /// occasional lookups in `finish`.
     pub fn read(&self, path: &str) -> Option<String> {
-        let bytes = std::fs::read(self.root.join(path)).ok()?;
+        let bytes = crate::fsread::read_regular(&self.root.join(path), 16 * 1024 * 1024).ok()?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 }

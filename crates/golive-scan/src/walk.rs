@@ -1,14 +1,14 @@
 //! The parallel walk: one read per file, every interested domain visits it.
 
 use crate::domains::Domain;
+use crate::ignores::Ignores;
 use crate::repo::{FileMeta, SourceFile};
 use crate::suppress::{self, Inline};
-use crate::{ScanError, ScanOptions, stack};
+use crate::{ScanError, ScanOptions, fsread, stack};
 use golive_core::Skipped;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,22 +67,27 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
     })?;
 
     let respect = !opts.scan.no_ignore;
+    // The ignore files are read by `Ignores` (regular files only), not by the `ignore` crate,
+    // which opens them blocking: a FIFO named `.gitignore` would hang the walk.
+    let ignores = std::sync::Arc::new(Ignores::new(root, overrides.clone(), respect));
+    let filter = ignores.clone();
     let mut wb = WalkBuilder::new(root);
     wb.hidden(false)
         .follow_links(false)
-        .git_ignore(respect)
-        .git_exclude(respect)
+        .parents(false)
+        .git_ignore(false)
+        .git_exclude(false)
         .git_global(false)
-        .ignore(respect)
+        .ignore(false)
         .require_git(false)
-        .add_custom_ignore_filename(".goliveignore")
         .overrides(overrides)
         .threads(opts.threads)
         // `.golive/` holds golive's own files (the imported checklist, sign-offs, reports): they
         // are never evidence about the project, whatever domain would read them.
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let name = e.file_name();
-            name != ".git" && !(name == ".golive" && e.file_type().is_some_and(|t| t.is_dir()))
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            name != ".git" && !(name == ".golive" && is_dir) && !filter.is_ignored(e.path(), is_dir)
         });
 
     let max = opts.scan.max_file_size;
@@ -152,9 +157,7 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
                 local.files.push(meta);
                 return WalkState::Continue;
             }
-            buf.clear();
-            let read = std::fs::File::open(entry.path())
-                .and_then(|f| f.take(max + 1).read_to_end(&mut buf));
+            let read = fsread::read_regular_into(entry.path(), max + 1, &mut buf);
             if let Err(e) = read {
                 let reason = format!("unreadable: {e}");
                 local.skipped.push(Skipped {
@@ -169,7 +172,13 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
             bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
             let sniff = &buf[..buf.len().min(BINARY_SNIFF)];
             if sniff.contains(&0) {
-                let reason = "binary file".to_string();
+                // UTF-16 text (a Windows-saved .env or config) is full of NULs but is text:
+                // said so, because what it holds was not read.
+                let reason = if looks_utf16(sniff) {
+                    "binary file (UTF-16 text, not decoded)".to_string()
+                } else {
+                    "binary file".to_string()
+                };
                 local.skipped.push(Skipped {
                     path: meta.path.clone(),
                     reason: reason.clone(),
@@ -218,9 +227,34 @@ pub fn walk(opts: &ScanOptions, domains: &[Box<dyn Domain>]) -> Result<Walked, S
             out.inline_suppressions.entry(p).or_default().extend(s);
         }
     }
+    out.skipped.extend(ignores.take_skipped());
     out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     out.manifests.sort();
     Ok(out)
+}
+
+/// Whether bytes that contain NULs are UTF-16 text: a byte-order mark, or mostly ASCII code
+/// units (every other byte NUL) in the sample.
+pub(crate) fn looks_utf16(sniff: &[u8]) -> bool {
+    if sniff.starts_with(&[0xff, 0xfe]) || sniff.starts_with(&[0xfe, 0xff]) {
+        return true;
+    }
+    let pairs = sniff.len() / 2;
+    if pairs < 4 {
+        return false;
+    }
+    let ascii_unit = |hi: u8, lo: u8| {
+        hi == 0 && (lo == b'\n' || lo == b'\r' || lo == b'\t' || (0x20..0x7f).contains(&lo))
+    };
+    let le = sniff
+        .chunks_exact(2)
+        .filter(|c| ascii_unit(c[1], c[0]))
+        .count();
+    let be = sniff
+        .chunks_exact(2)
+        .filter(|c| ascii_unit(c[0], c[1]))
+        .count();
+    le.max(be) * 10 >= pairs * 9
 }
 
 fn err_path(err: &ignore::Error) -> Option<&Path> {

@@ -341,3 +341,50 @@ fn absurdly_nested_workflow_is_a_parse_finding_not_a_hang() {
         Some(".github/workflows/ci.yml")
     );
 }
+
+#[test]
+fn a_workflow_the_walk_did_not_read_is_neither_absent_nor_passed_over() {
+    let src = fixture("ci/github-good");
+    let dir = tempfile::tempdir().unwrap();
+    for rel in [".github/workflows/ci.yml", "package.json", "tsconfig.json"] {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(src.join(rel), &to).unwrap();
+    }
+    let size = std::fs::metadata(src.join(".github/workflows/ci.yml"))
+        .unwrap()
+        .len();
+    // The only workflow is over the size limit.
+    let mut opts = golive_scan::ScanOptions::new(dir.path());
+    opts.scan.max_file_size = size - 1;
+    let f = golive_scan::scan(&opts).unwrap().findings;
+    for id in [
+        "ci.config",
+        "ci.runs-tests",
+        "ci.lint",
+        "ci.typecheck",
+        "ci.security-scan",
+        "ci.actions-pinned",
+        "ci.permissions",
+        "ci.pull-request-target",
+        "ci.deploy-approval",
+    ] {
+        assert_eq!(
+            outcome(&f, id),
+            Outcome::Inconclusive,
+            "{id}: {:#?}",
+            of(&f, id)
+        );
+    }
+    assert!(
+        of(&f, "ci.config").iter().any(|x| x.message.starts_with(
+            "could not decide: .github/workflows/ci.yml (GitHub Actions) was not read (larger than"
+        )),
+        "{:#?}",
+        of(&f, "ci.config")
+    );
+    // The correct side: read, the same workflow passes every check.
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "ci.runs-tests"), Outcome::Pass);
+    assert_eq!(outcome(&f, "ci.config"), Outcome::Pass);
+}

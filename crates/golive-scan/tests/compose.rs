@@ -176,3 +176,79 @@ fn many_services_are_each_located() {
         );
     }
 }
+
+#[test]
+fn a_compose_file_that_does_not_parse_leaves_the_service_checks_undecided() {
+    // An unclosed flow sequence on line 5 (the parser stops at the next token, line 6): the
+    // services of the file are unknown, so "no
+    // password written in 0 compose service(s)" would be a guess.
+    let good = "services:\n  db:\n    image: postgres:16\n    restart: always\n    ports: [\"5432:5432\"]\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready\"]\n";
+    let bad = good.replace("[\"5432:5432\"]", "[\"5432:5432\"");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("compose.yaml"), &bad).expect("write");
+    let fs = audit(dir.path());
+    let parse = of(&fs, "compose.parse");
+    assert_eq!(parse.len(), 1, "{parse:#?}");
+    assert_eq!(parse[0].outcome, Outcome::Fail);
+    assert!(
+        parse[0]
+            .message
+            .starts_with("compose.yaml:6:5: invalid YAML"),
+        "{parse:#?}"
+    );
+    for id in &COMPOSE_CHECKS[1..] {
+        let f = of(&fs, id);
+        assert_eq!(f.len(), 1, "{id}: {f:#?}");
+        assert_eq!(f[0].outcome, Outcome::Inconclusive, "{id}: {f:#?}");
+        assert!(
+            f[0].message
+                .starts_with("could not decide: compose.yaml at line 6 does not parse"),
+            "{f:#?}"
+        );
+    }
+    // Next to a compose file that parses, the broken one still keeps them from passing.
+    std::fs::write(dir.path().join("compose.override.yaml"), good).expect("write");
+    let fs = audit(dir.path());
+    for id in &COMPOSE_CHECKS[1..] {
+        assert_eq!(worst(&fs, id), Outcome::Inconclusive, "{id}");
+    }
+    // The correct side: both parse, every service check is decided.
+    std::fs::write(dir.path().join("compose.yaml"), good).expect("write");
+    let fs = audit(dir.path());
+    for id in COMPOSE_CHECKS {
+        assert_eq!(worst(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+}
+
+#[test]
+fn a_compose_file_the_walk_did_not_read_is_not_no_compose_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: Zq8kLp2vR7wX\n",
+    );
+    text.push_str(&"# padding\n".repeat(400));
+    std::fs::write(dir.path().join("docker-compose.yml"), &text).expect("write");
+    let mut opts = golive_scan::ScanOptions::new(dir.path());
+    opts.scan.max_file_size = 1024;
+    let fs = golive_scan::scan(&opts).expect("scan").findings;
+    let parse = of(&fs, "compose.parse");
+    assert_eq!(parse[0].outcome, Outcome::Fail, "{parse:#?}");
+    assert!(
+        parse[0]
+            .message
+            .starts_with("docker-compose.yml: not read: larger than the 1024-byte limit"),
+        "{parse:#?}"
+    );
+    for id in &COMPOSE_CHECKS[1..] {
+        assert_eq!(
+            worst(&fs, id),
+            Outcome::Inconclusive,
+            "{id}: {:#?}",
+            of(&fs, id)
+        );
+    }
+    // Read in full, the file is judged: its literal password fails.
+    let fs = audit(dir.path());
+    assert_eq!(worst(&fs, "compose.parse"), Outcome::Pass);
+    assert_eq!(worst(&fs, "compose.hardcoded-password"), Outcome::Fail);
+}

@@ -155,14 +155,129 @@ fn no_manifest_or_no_dependencies_is_not_applicable() {
     assert_eq!(outcome(&f, "deps.update-bot"), Outcome::NotApplicable);
 }
 
+/// (path, line, column) of the file evidence of a check's findings with this outcome.
+fn places(f: &[Finding], id: &str, o: Outcome) -> Vec<(String, u32, u32)> {
+    of(f, id)
+        .iter()
+        .filter(|x| x.outcome == o)
+        .flat_map(|x| {
+            x.evidence.iter().filter_map(|e| match e {
+                golive_core::Evidence::File {
+                    path,
+                    line: Some(l),
+                    column: Some(c),
+                    ..
+                } => Some((path.clone(), *l, *c)),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
 #[test]
-fn malformed_manifests_do_not_panic() {
+fn malformed_manifests_fail_parse_and_leave_the_lockfile_check_undecided() {
+    // Two manifests that do not parse and nothing else: not "no manifest declares dependencies".
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("package.json"), "{ not json").unwrap();
     std::fs::write(dir.path().join("pyproject.toml"), "[tool.poetry\nname=").unwrap();
     let f = audit(dir.path());
-    // unreadable manifests declare nothing we can see: no lockfile demanded, no crash
-    assert_eq!(outcome(&f, "deps.lockfile"), Outcome::NotApplicable);
+    assert_eq!(outcome(&f, "deps.parse"), Outcome::Fail);
+    assert_eq!(outcome(&f, "deps.lockfile"), Outcome::Inconclusive);
+    assert_eq!(outcome(&f, "deps.update-bot"), Outcome::Inconclusive);
+    let undecided = messages(&f, "deps.lockfile", Outcome::Inconclusive);
+    assert!(
+        undecided
+            .iter()
+            .any(|m| m.starts_with("could not decide: package.json at line 1 does not parse")),
+        "{undecided:#?}"
+    );
+
+    // An update bot that covers the ecosystem of the broken manifest decides that check.
+    std::fs::create_dir_all(dir.path().join(".github")).unwrap();
+    std::fs::write(
+        dir.path().join(".github/dependabot.yml"),
+        "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: {interval: weekly}\n",
+    )
+    .unwrap();
+    let f = audit(dir.path());
+    let bot = messages(&f, "deps.update-bot", Outcome::Inconclusive);
+    assert_eq!(bot.len(), 1, "{bot:#?}");
+    assert!(bot[0].contains("pyproject.toml"), "{bot:#?}");
+    std::fs::remove_file(dir.path().join("pyproject.toml")).unwrap();
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "deps.update-bot"), Outcome::Pass);
+
+    // Every kind of manifest, each broken in its own syntax.
+    let f = audit(&fixture("deps/broken"));
+    let mut at = places(&f, "deps.parse", Outcome::Fail);
+    at.sort();
+    assert_eq!(
+        at,
+        vec![
+            ("go/go.mod".to_string(), 5, 1),
+            ("package.json".to_string(), 3, 42),
+            ("py/pyproject.toml".to_string(), 5, 1),
+            ("req/requirements.txt".to_string(), 2, 1),
+            ("rs/Cargo.toml".to_string(), 6, 8),
+        ],
+        "{:#?}",
+        of(&f, "deps.parse")
+    );
+    let fails = messages(&f, "deps.parse", Outcome::Fail);
+    assert!(
+        fails
+            .iter()
+            .any(|m| m.starts_with("package.json:3:42: the package manifest does not parse")),
+        "{fails:#?}"
+    );
+    assert!(
+        fails
+            .iter()
+            .any(|m| m.contains("`require (` block is never closed")),
+        "{fails:#?}"
+    );
+    // The Cargo.toml has its Cargo.lock: that much is decided. The others have none, and
+    // whether they need one is unknown.
+    assert_eq!(outcome(&f, "deps.lockfile"), Outcome::Inconclusive);
+    let undecided = messages(&f, "deps.lockfile", Outcome::Inconclusive);
+    assert_eq!(undecided.len(), 4, "{undecided:#?}");
+    assert!(
+        undecided
+            .iter()
+            .any(|m| m.starts_with("could not decide: package.json at line 3 does not parse")),
+        "{undecided:#?}"
+    );
+    assert!(!undecided.iter().any(|m| m.contains("Cargo.toml")));
+
+    // The correct side: the same kinds of manifests, well-formed.
+    let f = audit(&fixture("deps/locked"));
+    assert_eq!(outcome(&f, "deps.parse"), Outcome::Pass);
+    let pass = messages(&f, "deps.parse", Outcome::Pass);
+    assert!(
+        pass[0].contains("every package manifest (5) parses"),
+        "{pass:?}"
+    );
+}
+
+#[test]
+fn a_manifest_the_walk_skipped_is_not_read_and_not_judged_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = format!(
+        "{{\"name\": \"big\", \"dependencies\": {{\"express\": \"4.19.2\"}}, \"description\": \"{}\"}}",
+        "x".repeat(4096)
+    );
+    std::fs::write(dir.path().join("package.json"), &big).unwrap();
+    let mut opts = golive_scan::ScanOptions::new(dir.path());
+    opts.scan.max_file_size = 1024;
+    let f = golive_scan::scan(&opts).unwrap().findings;
+    assert_eq!(outcome(&f, "deps.parse"), Outcome::Fail);
+    assert_eq!(outcome(&f, "deps.lockfile"), Outcome::Inconclusive);
+    let fails = messages(&f, "deps.parse", Outcome::Fail);
+    assert!(fails[0].contains("not read: larger than"), "{fails:?}");
+    // read in full, the same manifest is judged
+    let f = audit(dir.path());
+    assert_eq!(outcome(&f, "deps.parse"), Outcome::Pass);
+    assert_eq!(outcome(&f, "deps.lockfile"), Outcome::Fail);
 }
 
 #[test]

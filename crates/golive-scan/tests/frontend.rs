@@ -281,3 +281,36 @@ fn long_minified_line_within_the_limit_is_read() {
         assert!(s.chars().count() <= 200, "{}", s.len());
     }
 }
+
+#[test]
+fn a_front_end_package_json_that_does_not_parse_is_undecided_not_absent() {
+    // A trailing comma in the React app's package.json.
+    let broken = (
+        "package.json",
+        "{\"scripts\":{\"build\":\"vite build\"},\n \"dependencies\":{\"react-dom\":\"18\",}}\n",
+    );
+    let dir = repo(&[broken]);
+    let fs = scan(&ScanOptions::new(dir.path())).expect("scan").findings;
+    for id in [BUILD, MAPS, ENV] {
+        let f = of(&fs, id);
+        assert_eq!(f.len(), 1, "{id}: {f:#?}");
+        assert_eq!(f[0].outcome, Outcome::Inconclusive, "{id}: {f:#?}");
+        assert!(
+            f[0].message
+                .starts_with("could not decide: package.json at line 2 does not parse"),
+            "{f:#?}"
+        );
+    }
+    // A broken package.json that names no front-end dependency leaves "no front-end" standing.
+    let dir = repo(&[("package.json", "{\"dependencies\":{\"express\":\"4\",}}\n")]);
+    let fs = scan(&ScanOptions::new(dir.path())).expect("scan").findings;
+    for id in [BUILD, MAPS, ENV] {
+        assert_eq!(outcome(&fs, id), Outcome::NotApplicable, "{id}");
+    }
+    // The correct side: the same app, well-formed, is judged.
+    let dir = repo(&[REACT]);
+    let fs = scan(&ScanOptions::new(dir.path())).expect("scan").findings;
+    for id in [BUILD, MAPS, ENV] {
+        assert_eq!(outcome(&fs, id), Outcome::Pass, "{id}: {:#?}", of(&fs, id));
+    }
+}

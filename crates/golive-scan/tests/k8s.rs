@@ -179,9 +179,19 @@ fn bad_manifests_fail_where_they_should() {
     let backup = at(&fs, "k8s.db-backup", "k8s/mysql.yaml");
     assert_eq!(backup[0].outcome, Outcome::Fail);
 
-    let secrets = of(&fs, "k8s.env-secrets");
+    // broken.yaml may hold anything: every other check names it as undecided.
+    for id in &K8S_CHECKS[1..] {
+        let undecided = with(&of(&fs, id), Outcome::Inconclusive);
+        assert_eq!(undecided.len(), 1, "{id}: {undecided:#?}");
+        assert!(
+            undecided[0]
+                .message
+                .starts_with("could not decide: k8s/broken.yaml at line 7 does not parse"),
+            "{undecided:#?}"
+        );
+    }
+    let secrets = with(&of(&fs, "k8s.env-secrets"), Outcome::Fail);
     assert_eq!(secrets.len(), 2, "{secrets:#?}");
-    assert!(secrets.iter().all(|f| f.outcome == Outcome::Fail));
     assert!(secrets[0].message.contains("DB_PASSWORD"));
     assert!(
         secrets[1]
@@ -360,6 +370,50 @@ fn many_containers_with_one_image_are_each_located() {
             Some(("job.yaml", Some(expect))),
             "{}",
             f.message
+        );
+    }
+}
+
+#[test]
+fn a_deployment_that_does_not_parse_leaves_every_check_undecided() {
+    // A tab in the indentation: the only workload does not parse. Not "no Kubernetes
+    // workloads".
+    let good = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.4.2\n";
+    let bad = good.replace("  replicas: 2", "\treplicas: 2");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("k8s")).expect("mkdir");
+    std::fs::write(dir.path().join("k8s/web.yaml"), &bad).expect("write");
+    let fs = audit(dir.path());
+    let parse = of(&fs, "k8s.parse");
+    assert_eq!(parse.len(), 1, "{parse:#?}");
+    assert_eq!(parse[0].outcome, Outcome::Fail);
+    assert!(
+        parse[0]
+            .message
+            .starts_with("k8s/web.yaml:6:1: invalid YAML"),
+        "{parse:#?}"
+    );
+    for id in &K8S_CHECKS[1..] {
+        let f = of(&fs, id);
+        assert_eq!(f.len(), 1, "{id}: {f:#?}");
+        assert_eq!(f[0].outcome, Outcome::Inconclusive, "{id}: {f:#?}");
+        assert_eq!(
+            f[0].message,
+            "could not decide: k8s/web.yaml at line 6 does not parse (found character that cannot start any token)"
+        );
+        assert_eq!(f[0].primary_location(), Some(("k8s/web.yaml", Some(6))));
+    }
+    // The correct side: the same Deployment with spaces is audited.
+    std::fs::write(dir.path().join("k8s/web.yaml"), good).expect("write");
+    let fs = audit(dir.path());
+    assert_eq!(worst(&fs, "k8s.parse"), Outcome::Pass);
+    assert_eq!(worst(&fs, "k8s.replicas"), Outcome::Pass);
+    assert_eq!(worst(&fs, "k8s.resources"), Outcome::Fail);
+    for id in &K8S_CHECKS[1..] {
+        assert!(
+            with(&of(&fs, id), Outcome::Inconclusive).is_empty(),
+            "{id}: {:#?}",
+            of(&fs, id)
         );
     }
 }

@@ -754,3 +754,69 @@ fn secret_key_outside_django_is_generic() {
     assert!(h[0].message.contains("`SECRET_KEY`"));
     assert_masked(&out, &[&v]);
 }
+
+#[test]
+fn files_that_could_hold_a_key_and_were_not_read_keep_the_checks_from_passing() {
+    let mut g = Gen(4242);
+    let key = aws_key(&mut g);
+    let dir = repo(&[("app.py", "print('hello')\n")]);
+    // A settings dump over the size limit with a key at its end.
+    let mut big = "# generated\n".repeat(200);
+    big.push_str(&format!("AWS_ACCESS_KEY_ID = \"{key}\"\n"));
+    std::fs::write(dir.path().join("settings.env"), &big).expect("write");
+    // The same key in a UTF-16LE .env (as a Windows editor saves it): NUL bytes, but text.
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in format!("AWS_ACCESS_KEY_ID={key}\r\n").encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("win.env"), &utf16).expect("write");
+    // Binary formats secret scanners do not read: not holes in the scan.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(std::iter::repeat_n(7u8, 4000));
+    std::fs::write(dir.path().join("logo.png"), &png).expect("write");
+    std::fs::write(dir.path().join("blob.bin"), [0u8, 1, 2, 3, 0, 9]).expect("write");
+
+    let mut opts = ScanOptions::new(dir.path());
+    opts.scan.max_file_size = 2048;
+    let out = scan(&opts).expect("scan");
+    for id in ["secrets.hardcoded", "secrets.private-key"] {
+        let f = of(&out, id);
+        assert_eq!(f.len(), 1, "{id}: {f:#?}");
+        assert_eq!(f[0].outcome, Outcome::Inconclusive, "{id}: {f:#?}");
+        let m = &f[0].message;
+        assert!(
+            m.starts_with("could not decide: 2 file(s) that could hold a credential were not read"),
+            "{m}"
+        );
+        assert!(
+            m.contains("settings.env (larger than the 2048-byte limit"),
+            "{m}"
+        );
+        assert!(
+            m.contains("win.env (binary file (UTF-16 text, not decoded))"),
+            "{m}"
+        );
+        assert!(!m.contains("logo.png") && !m.contains("blob.bin"), "{m}");
+    }
+    // No Python file was skipped: the Django check (not a Django project here) is unaffected.
+    assert_eq!(
+        of(&out, "secrets.django-secret-key")[0].outcome,
+        Outcome::NotApplicable
+    );
+
+    // The correct side: read in full, the large file's key is found; without the UTF-16 file
+    // and with only binary formats left unread, the checks decide.
+    std::fs::remove_file(dir.path().join("win.env")).expect("rm");
+    let out = run(dir.path());
+    let h = hits(&out, "secrets.hardcoded");
+    assert_eq!(h.len(), 1, "{:#?}", of(&out, "secrets.hardcoded"));
+    assert_eq!(h[0].primary_location().map(|l| l.0), Some("settings.env"));
+    assert!(
+        of(&out, "secrets.hardcoded")
+            .iter()
+            .all(|f| f.outcome != Outcome::Inconclusive)
+    );
+    assert_eq!(of(&out, "secrets.private-key")[0].outcome, Outcome::Pass);
+    assert!(out.skipped.iter().any(|s| s.path == "logo.png"));
+    assert_masked(&out, &[&key]);
+}

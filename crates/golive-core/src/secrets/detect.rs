@@ -486,9 +486,25 @@ fn resolve(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits
 }
 
-/// `scheme://user:password@host`: a password in the authority of a URL. `at` is the `://`.
-/// Placeholders, environment references, a password equal to the user name (`postgres:postgres`,
-/// the dev default) and loopback hosts are left alone.
+/// `user:password` (or `username:pass`, `user:secret`…): both parts are the generic words of a
+/// documented URL template, not an account. `root:password` names a real account with a weak
+/// password and is not a template.
+pub fn template_userinfo(user: &str, password: &str) -> bool {
+    let user = user.to_ascii_lowercase();
+    let password = password.to_ascii_lowercase();
+    matches!(
+        user.as_str(),
+        "" | "user" | "username" | "usr" | "login" | "name" | "myuser" | "dbuser" | "db_user"
+    ) && matches!(
+        password.as_str(),
+        "password" | "pass" | "passwd" | "secret" | "pwd" | "mypassword" | "dbpassword"
+    )
+}
+
+/// `scheme://user:password@host`, whatever the scheme: a password in the authority of a URL.
+/// `at` is the `://`. Placeholders, template userinfo (`user:password`), environment
+/// references, a password equal to the user name (`postgres:postgres`, the dev default),
+/// loopback hosts and reserved example hosts (documentation) are left alone.
 fn url_credentials(text: &str, at: usize) -> Option<Hit> {
     let bytes = text.as_bytes();
     // The scheme: letters, digits, `+ . -`, starting with a letter, at most 24 bytes.
@@ -527,10 +543,7 @@ fn url_credentials(text: &str, at: usize) -> Option<Hit> {
         || gates::is_env_reference(password)
         || password.starts_with('%')
         || password.starts_with('$')
-        || matches!(
-            password.to_ascii_lowercase().as_str(),
-            "password" | "pass" | "passwd" | "secret" | "pwd" | "user" | "username" | "test"
-        )
+        || template_userinfo(user, password)
     {
         return None;
     }
@@ -559,7 +572,7 @@ fn url_credentials(text: &str, at: usize) -> Option<Hit> {
 
 /// Hosts that cannot be anyone's server: the example domains of RFC 2606 and the reserved
 /// `.test`, `.example` and `.invalid` names (documentation writes `user:pass@example.com`).
-fn is_reserved_example_host(host: &str) -> bool {
+pub fn is_reserved_example_host(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
     let h = h.trim_end_matches('.');
     ["example.com", "example.org", "example.net"]
@@ -1209,6 +1222,26 @@ mod tests {
                 .iter()
                 .any(|x| matches!(x, Kind::UrlCredentials { .. }))
         );
+        // Any scheme with a userinfo part; a weak password of a real account is still one.
+        for (url, scheme) in [
+            ("mysql://root:password@host/app", "mysql"),
+            ("postgres://root:password@host/app", "postgres"),
+            ("redis://default:secret@cache/0", "redis"),
+            (
+                "mongodb+srv://admin:password@cluster0.abcd.mongodb.net/app",
+                "mongodb+srv",
+            ),
+            ("amqp://guest:hunter2x@broker/vhost", "amqp"),
+            ("mssql://sa:Passw0rd!@sql/app", "mssql"),
+            ("sftp://deploy:pass@files.internal/", "sftp"),
+        ] {
+            assert!(
+                k(&format!("DATABASE_URL={url}"))
+                    .iter()
+                    .any(|x| matches!(x, Kind::UrlCredentials { scheme: s } if s == scheme)),
+                "{url}"
+            );
+        }
         for quiet in [
             "see https://example.com/a@b and http://host/path",
             "postgres://postgres:postgres@db:5432/app",
@@ -1220,6 +1253,13 @@ mod tests {
             "let url = Url::parse(\"ftp://rms:secret123@example.com\")?;",
             "amqp://svc:Zq8kLp2vR7@broker.example.net/vhost",
             "redis://:Zq8kLp2vR7@cache.test:6379/0",
+            // templates of the documentation kind
+            "mysql://user:password@host/app",
+            "mysql://username:pass@db:3306/app",
+            "postgres://:secret@db/app",
+            "mysql://root:<password>@db/app",
+            "mysql://root:your_password@db/app",
+            "mysql://root:password@db.example.com/app",
         ] {
             assert!(
                 !k(quiet)

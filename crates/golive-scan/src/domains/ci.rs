@@ -1047,7 +1047,79 @@ impl Domain for Ci {
         type_checks(repo, &st, none_reason, &find, &mut out);
         github_hygiene(&ok, &mut out);
         deploy_approval(&ok, none_reason, &mut out);
+        unread_pipelines(repo, &mut out);
         out
+    }
+}
+
+/// CI files the walk did not read (too large, binary, unreadable): what they run is unknown, so
+/// "no CI step does X" and "no CI configuration" become undecided, and no CI check passes (or is
+/// not applicable) without them.
+fn unread_pipelines(repo: &Repo, out: &mut Vec<Finding>) {
+    let unread: Vec<(&str, &'static str, &str)> = repo
+        .files
+        .iter()
+        .filter(|f| !f.is_vendored())
+        .filter_map(|f| Some((f.path.as_str(), system_of(&f.path)?, f.skipped.as_deref()?)))
+        .collect();
+    if unread.is_empty() {
+        return;
+    }
+    let list: Vec<String> = unread
+        .iter()
+        .map(|(p, _, why)| format!("{p} ({why})"))
+        .collect();
+    let prefix = format!(
+        "could not decide ({} CI file(s) not read: {}): ",
+        unread.len(),
+        list.join(", ")
+    );
+    for f in out.iter_mut() {
+        if f.outcome == Outcome::Fail
+            && (f.message.starts_with("no CI step") || f.message.contains("no CI configuration"))
+        {
+            f.outcome = Outcome::Inconclusive;
+            f.message = format!("{prefix}{}", f.message);
+        }
+    }
+    let cat = Catalog::builtin();
+    let github_only = [
+        "ci.actions-pinned",
+        "ci.permissions",
+        "ci.pull-request-target",
+    ];
+    for id in [
+        "ci.config",
+        "ci.runs-tests",
+        "ci.lint",
+        "ci.typecheck",
+        "ci.security-scan",
+        "ci.actions-pinned",
+        "ci.permissions",
+        "ci.pull-request-target",
+        "ci.deploy-approval",
+    ] {
+        // The type check is not applicable for want of a typed language, not of CI files.
+        if id == "ci.typecheck"
+            && out
+                .iter()
+                .any(|f| f.check == id && f.outcome == Outcome::NotApplicable)
+        {
+            continue;
+        }
+        for (path, system, why) in &unread {
+            if github_only.contains(&id) && *system != "GitHub Actions" {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    cat.check(id),
+                    Outcome::Inconclusive,
+                    format!("could not decide: {path} ({system}) was not read ({why})"),
+                )
+                .with_evidence(Evidence::file(*path)),
+            );
+        }
     }
 }
 

@@ -75,31 +75,101 @@ pub(crate) enum GitView {
     Unavailable(String),
 }
 
-/// `git -C root ls-files -z -- PATHSPECS`, or why it could not be run.
-pub(crate) fn git_ls_files(root: &Path, pathspecs: &[&str]) -> GitView {
-    let inside = std::process::Command::new("git")
+/// How long a git command may take before it is given up (a FIFO or a device where git expects
+/// a file would block it for ever).
+const GIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The files of `root/.git` that git opens for `rev-parse` and `ls-files`: when one is there but
+/// is not a regular file (a FIFO would block git), git is not run.
+fn git_dir_unsafe(root: &Path) -> Option<String> {
+    let dot_git = root.join(".git");
+    let md = std::fs::metadata(&dot_git).ok()?;
+    let files: &[&str] = if md.is_dir() {
+        &["HEAD", "config", "index", "commondir", "packed-refs"]
+    } else {
+        &[""]
+    };
+    for f in files {
+        let p = if f.is_empty() {
+            dot_git.clone()
+        } else {
+            dot_git.join(f)
+        };
+        if let Ok(m) = std::fs::metadata(&p)
+            && !m.is_file()
+        {
+            return Some(format!(
+                "{} is not a regular file: git was not run",
+                p.strip_prefix(root).unwrap_or(&p).display()
+            ));
+        }
+    }
+    None
+}
+
+/// Runs `git -C root ARGS`, with its output, giving up after [`GIT_TIMEOUT`].
+fn run_git(root: &Path, args: &[&str]) -> Result<std::process::Output, String> {
+    use std::io::Read;
+    let mut child = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["rev-parse", "--is-inside-work-tree"])
+        .args(args)
         .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .output();
-    match inside {
-        Err(e) => return GitView::Unavailable(format!("git could not be run ({e})")),
+        .spawn()
+        .map_err(|e| format!("git could not be run ({e})"))?;
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if start.elapsed() < GIT_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = reader.join();
+                return Err(format!(
+                    "`git {}` did not answer within {} s",
+                    args.first().copied().unwrap_or(""),
+                    GIT_TIMEOUT.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("git could not be waited for ({e})")),
+        }
+    };
+    let stdout = reader.join().unwrap_or_default();
+    Ok(std::process::Output {
+        status,
+        stdout,
+        stderr: Vec::new(),
+    })
+}
+
+/// `git -C root ls-files -z -- PATHSPECS`, or why it could not be run.
+pub(crate) fn git_ls_files(root: &Path, pathspecs: &[&str]) -> GitView {
+    if let Some(why) = git_dir_unsafe(root) {
+        return GitView::Unavailable(why);
+    }
+    match run_git(root, &["rev-parse", "--is-inside-work-tree"]) {
+        Err(e) => return GitView::Unavailable(e),
         Ok(o) if !o.status.success() || String::from_utf8_lossy(&o.stdout).trim() != "true" => {
             return GitView::Unavailable(format!("{} is not a git work tree", root.display()));
         }
         Ok(_) => {}
     }
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["ls-files", "-z", "--"])
-        .args(pathspecs)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output();
-    match out {
+    let mut args = vec!["ls-files", "-z", "--"];
+    args.extend_from_slice(pathspecs);
+    match run_git(root, &args) {
         Ok(o) if o.status.success() => GitView::Tracked(
             o.stdout
                 .split(|b| *b == 0)
@@ -108,7 +178,7 @@ pub(crate) fn git_ls_files(root: &Path, pathspecs: &[&str]) -> GitView {
                 .collect(),
         ),
         Ok(o) => GitView::Unavailable(format!("`git ls-files` failed ({})", o.status)),
-        Err(e) => GitView::Unavailable(format!("git could not be run ({e})")),
+        Err(e) => GitView::Unavailable(e),
     }
 }
 

@@ -7,8 +7,8 @@
 //! by git is reported as not committed; a lockfile that exists on disk but is git-ignored is not
 //! in the tree at all and fails.
 
-use super::Domain;
 use super::config::{GitView, git_ls_files};
+use super::{Domain, ParseError};
 use crate::repo::{FileMeta, Repo, SourceFile};
 use golive_core::{Catalog, Evidence, Finding, Outcome};
 use serde::Deserialize as _;
@@ -26,6 +26,9 @@ struct Manifest {
     exempt: Option<String>,
     /// For requirements.txt: unpinned requirement names.
     unpinned: Vec<(u32, String)>,
+    /// Why the manifest could not be read (a syntax error, or the walk skipped it): what it
+    /// declares is unknown, so the checks that need it cannot decide.
+    error: Option<ParseError>,
 }
 
 const NPM_LOCKS: &[&str] = &[
@@ -105,6 +108,98 @@ fn requirements(text: &str) -> (Vec<(u32, String)>, usize, bool) {
     (unpinned, count, compiled)
 }
 
+/// The first syntax error of a requirements file: a requirement line that does not start with a
+/// project name (a merge-conflict marker, a stray operator). Options, paths and URLs are pip's
+/// business and are not judged.
+fn requirements_error(text: &str) -> Option<(u32, u32, String)> {
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split(" #").next().unwrap_or("").trim();
+        if line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with('-')
+            || line.contains("://")
+            || line.starts_with('.')
+            || line.starts_with('/')
+        {
+            continue;
+        }
+        if !line.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            let col = raw.len() - raw.trim_start().len() + 1;
+            return Some((
+                i as u32 + 1,
+                col as u32,
+                format!(
+                    "`{}` is not a requirement (a requirement starts with a project name)",
+                    line.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The directives of a go.mod file (https://go.dev/ref/mod#go-mod-file).
+const GOMOD_VERBS: &[&str] = &[
+    "module",
+    "go",
+    "toolchain",
+    "godebug",
+    "require",
+    "exclude",
+    "replace",
+    "retract",
+    "tool",
+    "ignore",
+];
+
+/// The first syntax error of a go.mod file: an unknown directive, a directive without
+/// argument, a block never closed, or no `module` directive.
+fn gomod_error(text: &str) -> Option<(u32, u32, String)> {
+    let mut block: Option<(u32, String)> = None;
+    let mut module = false;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let code = raw.split("//").next().unwrap_or("");
+        let line = code.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let col = (code.len() - code.trim_start().len() + 1) as u32;
+        if block.is_some() {
+            if line == ")" {
+                block = None;
+            } else if line.ends_with('(') {
+                return Some((n, col, "a block opens inside another block".into()));
+            }
+            continue;
+        }
+        let verb_end = line
+            .find(|c: char| c.is_whitespace() || c == '(')
+            .unwrap_or(line.len());
+        let (verb, rest) = line.split_at(verb_end);
+        if !GOMOD_VERBS.contains(&verb) {
+            return Some((
+                n,
+                col,
+                format!(
+                    "unknown directive `{}`",
+                    verb.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+        module |= verb == "module";
+        match rest.trim() {
+            "(" => block = Some((n, verb.to_string())),
+            "" => return Some((n, col, format!("`{verb}` needs an argument"))),
+            _ => {}
+        }
+    }
+    if let Some((n, verb)) = block {
+        return Some((n, 1, format!("the `{verb} (` block is never closed")));
+    }
+    (!module).then(|| (1, 1, "no `module` directive".to_string()))
+}
+
 fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
     let name = f.lower_name();
     let m = |ecosystem, locks, exempt: Option<String>| {
@@ -114,11 +209,25 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
             locks,
             exempt,
             unpinned: Vec::new(),
+            error: None,
+        })
+    };
+    let broken = |ecosystem, locks, error: ParseError| {
+        Some(Manifest {
+            path: f.path.clone(),
+            ecosystem,
+            locks,
+            exempt: None,
+            unpinned: Vec::new(),
+            error: Some(error),
         })
     };
     match name {
         "package.json" => {
-            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let v: serde_json::Value = match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(e) => return broken("npm", NPM_LOCKS, ParseError::json(&f.path, &e)),
+            };
             let deps = ["dependencies", "devDependencies", "optionalDependencies"]
                 .iter()
                 .any(|k| {
@@ -133,8 +242,22 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
                 (!deps && !workspaces).then(|| "declares no dependencies".to_string()),
             )
         }
-        "cargo.toml" => m("cargo", &["cargo.lock"], None),
+        "cargo.toml" => match toml::from_str::<toml::Table>(text) {
+            Ok(_) => m("cargo", &["cargo.lock"], None),
+            Err(e) => broken(
+                "cargo",
+                &["cargo.lock"],
+                ParseError::toml(&f.path, text, &e),
+            ),
+        },
         "go.mod" => {
+            if let Some((line, col, msg)) = gomod_error(text) {
+                return broken(
+                    "gomod",
+                    &["go.sum"],
+                    ParseError::new(&f.path, line, col, msg),
+                );
+            }
             let requires = text.lines().any(|l| l.trim_start().starts_with("require"));
             m(
                 "gomod",
@@ -142,10 +265,19 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
                 (!requires).then(|| "requires no modules".to_string()),
             )
         }
-        "pipfile" => m("pip", &["pipfile.lock"], None),
+        "pipfile" => match toml::from_str::<toml::Table>(text) {
+            Ok(_) => m("pip", &["pipfile.lock"], None),
+            Err(e) => broken(
+                "pip",
+                &["pipfile.lock"],
+                ParseError::toml(&f.path, text, &e),
+            ),
+        },
         "pyproject.toml" => {
-            let v: toml::Value =
-                toml::from_str(text).unwrap_or(toml::Value::Table(Default::default()));
+            let v: toml::Value = match toml::from_str(text) {
+                Ok(v) => v,
+                Err(e) => return broken("pip", PY_LOCKS, ParseError::toml(&f.path, text, &e)),
+            };
             let project_deps = v
                 .get("project")
                 .and_then(|p| p.get("dependencies"))
@@ -168,13 +300,18 @@ fn classify(f: &FileMeta, text: &str) -> Option<Manifest> {
             )
         }
         n if n.starts_with("requirements") && n.ends_with(".txt") => {
+            let locks: &'static [&'static str] = &["requirements.lock", "constraints.txt"];
+            if let Some((line, col, msg)) = requirements_error(text) {
+                return broken("pip", locks, ParseError::new(&f.path, line, col, msg));
+            }
             let (unpinned, count, compiled) = requirements(text);
             let mut man = Manifest {
                 path: f.path.clone(),
                 ecosystem: "pip",
-                locks: &["requirements.lock", "constraints.txt"],
+                locks,
                 exempt: None,
                 unpinned: Vec::new(),
+                error: None,
             };
             if count == 0 {
                 man.exempt = Some("lists no requirements".into());
@@ -317,9 +454,25 @@ impl Domain for Deps {
 
     fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding> {
         let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        // A manifest the walk did not read (too large, unreadable, binary) declares something
+        // nobody looked at.
+        for f in &repo.files {
+            if let Some(why) = &f.skipped
+                && !f.is_vendored()
+                && !f.is_test()
+                && is_manifest_name(f.lower_name())
+                && let Some(mut m) = classify(f, "")
+            {
+                m.exempt = None;
+                m.unpinned.clear();
+                m.error = Some(ParseError::new(&f.path, 1, 1, format!("not read: {why}")));
+                st.manifests.push(m);
+            }
+        }
         st.manifests.sort_by(|a, b| a.path.cmp(&b.path));
         st.bots.sort_by(|a, b| a.path.cmp(&b.path));
         let mut out = Vec::new();
+        parse(&st, &mut out);
         lockfiles(repo, &st, &mut out);
         update_bot(&st, &mut out);
         out
@@ -400,6 +553,36 @@ fn ignored_lock(repo: &Repo, m: &Manifest) -> Option<String> {
     }
 }
 
+/// deps.parse: every package manifest is readable and parses.
+fn parse(st: &State, out: &mut Vec<Finding>) {
+    let check = Catalog::builtin().check("deps.parse");
+    if st.manifests.is_empty() {
+        out.push(Finding::new(
+            check,
+            Outcome::NotApplicable,
+            "no package manifest (package.json, Cargo.toml, go.mod, pyproject.toml, Pipfile, requirements.txt)",
+        ));
+        return;
+    }
+    let mut broken = 0;
+    for m in &st.manifests {
+        if let Some(e) = &m.error {
+            broken += 1;
+            out.push(e.failure(check, "the package manifest"));
+        }
+    }
+    if broken == 0 {
+        let mut f = Finding::new(
+            check,
+            Outcome::Pass,
+            format!("every package manifest ({}) parses", st.manifests.len()),
+        );
+        f.evidence
+            .extend(st.manifests.iter().take(6).map(|m| Evidence::file(&m.path)));
+        out.push(f);
+    }
+}
+
 fn lockfiles(repo: &Repo, st: &State, out: &mut Vec<Finding>) {
     let check = Catalog::builtin().check("deps.lockfile");
     if st.manifests.is_empty() {
@@ -425,6 +608,16 @@ fn lockfiles(repo: &Repo, st: &State, out: &mut Vec<Finding>) {
     let mut judged = 0;
     let mut ok = Vec::new();
     for m in &st.manifests {
+        // What an unparsed manifest declares is unknown: a lockfile covering it settles the
+        // question, its absence does not (it may declare no dependency).
+        if let Some(e) = &m.error {
+            judged += 1;
+            match find_lock(&index, m) {
+                Some(lock) => ok.push(Evidence::file(&lock)),
+                None => out.push(e.undecided(check)),
+            }
+            continue;
+        }
         // requirements.txt pinned is its own lock; requirements.in compiled to .txt is covered
         if let Some(why) = &m.exempt {
             if m.path.ends_with(".txt") {
@@ -544,12 +737,55 @@ fn update_bot(st: &State, out: &mut Vec<Finding>) {
         .manifests
         .iter()
         .filter(|m| {
-            m.exempt.is_none()
-                || m.exempt
-                    .as_deref()
-                    .is_some_and(|e| e.starts_with("is compiled"))
+            m.error.is_none()
+                && (m.exempt.is_none()
+                    || m.exempt
+                        .as_deref()
+                        .is_some_and(|e| e.starts_with("is compiled")))
         })
         .collect();
+    // Manifests whose dependencies are unknown: the bot must cover their ecosystem too, or the
+    // check cannot decide.
+    let unknown: Vec<&Manifest> = st.manifests.iter().filter(|m| m.error.is_some()).collect();
+    let undecided = |out: &mut Vec<Finding>, covered: &dyn Fn(&str) -> bool| {
+        for m in &unknown {
+            if !covered(m.ecosystem)
+                && let Some(e) = &m.error
+            {
+                out.push(e.undecided(check));
+            }
+        }
+    };
+    if relevant.is_empty() && !unknown.is_empty() {
+        let covered = |eco: &str| {
+            st.bots.iter().any(|b| b.kind == "Renovate")
+                || st
+                    .bots
+                    .first()
+                    .is_some_and(|d| d.error.is_none() && ecosystem_covered(&d.ecosystems, eco))
+        };
+        undecided(out, &covered);
+        if !out.iter().any(|f| f.check == check.id) {
+            let bot = st
+                .bots
+                .iter()
+                .find(|b| b.kind == "Renovate")
+                .or(st.bots.first())
+                .map(|b| b.path.as_str())
+                .unwrap_or("");
+            out.push(
+                Finding::new(
+                    check,
+                    Outcome::Pass,
+                    format!(
+                        "the update bot covers the ecosystem of every package manifest ({bot})"
+                    ),
+                )
+                .with_evidence(Evidence::file(bot)),
+            );
+        }
+        return;
+    }
     if relevant.is_empty() {
         out.push(Finding::new(
             check,
@@ -600,6 +836,7 @@ fn update_bot(st: &State, out: &mut Vec<Finding>) {
         .filter(|e| !ecosystem_covered(&d.ecosystems, e))
         .collect();
     if missing.is_empty() {
+        undecided(out, &|eco: &str| ecosystem_covered(&d.ecosystems, eco));
         out.push(
             Finding::new(
                 check,

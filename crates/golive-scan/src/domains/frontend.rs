@@ -2,6 +2,7 @@
 //! framework or bundler): a production build script, no public source maps, no secrets in
 //! client-side environment variables.
 
+use super::ParseError;
 use super::code::{self, Analyzer, CodeFile, Hit, Lang};
 use crate::repo::{FileMeta, Repo};
 use golive_core::{Catalog, Evidence, Finding, Outcome, mask_secret};
@@ -92,6 +93,9 @@ struct State {
     /// `GENERATE_SOURCEMAP=false` seen (CRA), by directory.
     cra_off: Vec<String>,
     secrets: Vec<Hit>,
+    /// package.json files that name a front-end dependency but do not parse: whether they are
+    /// front-ends, and how they build, is unknown.
+    unparsed: Vec<ParseError>,
 }
 
 /// The front-end analyzer.
@@ -313,6 +317,12 @@ impl Analyzer for Frontend {
         if name == "package.json" {
             if let Some(p) = package(f) {
                 st.packages.push(p);
+            } else if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(f.text)
+                && FRONTEND_DEPS
+                    .iter()
+                    .any(|d| f.text.contains(&format!("\"{d}\"")))
+            {
+                st.unparsed.push(ParseError::json(f.path(), &e));
             }
             if CRA_NO_MAPS.is_match(f.text) {
                 st.cra_off.push(dir_of(f.path()));
@@ -329,6 +339,7 @@ impl Analyzer for Frontend {
             && st.maps_config.is_empty()
             && st.cra_off.is_empty()
             && st.secrets.is_empty()
+            && st.unparsed.is_empty()
         {
             return;
         }
@@ -337,6 +348,7 @@ impl Analyzer for Frontend {
         s.maps_config.extend(st.maps_config);
         s.cra_off.extend(st.cra_off);
         s.secrets.extend(st.secrets);
+        s.unparsed.extend(st.unparsed);
     }
 
     fn finish(self: Box<Self>, repo: &Repo) -> Vec<Finding> {
@@ -345,6 +357,7 @@ impl Analyzer for Frontend {
         st.maps_config.sort();
         st.secrets.sort();
         st.secrets.dedup();
+        st.unparsed.sort_by(|a, b| a.path.cmp(&b.path));
         for f in repo.files.iter().filter(|f| is_public_map(f)) {
             st.maps_public.push(Hit {
                 path: f.path.clone(),
@@ -354,14 +367,29 @@ impl Analyzer for Frontend {
                 what: format!("source map `{}` is committed in a public directory", f.path),
             });
         }
-        vec![
+        let mut out: Vec<Finding> = vec![
             build_finding(&st),
             maps_findings(&st),
             secrets_findings(&st),
         ]
         .into_iter()
         .flatten()
-        .collect()
+        .collect();
+        // A front-end package.json that does not parse: no check is decided without it (and
+        // "no front-end" would be a guess).
+        if !st.unparsed.is_empty() {
+            out.retain(|f| f.outcome != Outcome::NotApplicable);
+            for id in [
+                "frontend.build-script",
+                "frontend.source-maps",
+                "frontend.client-env-secrets",
+            ] {
+                for e in &st.unparsed {
+                    out.push(e.undecided(Catalog::builtin().check(id)));
+                }
+            }
+        }
+        out
     }
 }
 

@@ -25,6 +25,7 @@
 
 use golive_core::secrets::detect;
 pub use golive_core::secrets::detect::github_checksum;
+pub(crate) use golive_core::secrets::detect::{is_reserved_example_host, template_userinfo};
 
 use super::Domain;
 use crate::repo::{FileMeta, Repo, SourceFile};
@@ -126,6 +127,13 @@ impl Domain for Secrets {
         }
 
         let skipped = repo.files.iter().filter(|f| f.skipped.is_some()).count();
+        // Files that could hold a credential and were not read: a pass would be a guess.
+        let unread: Vec<(&str, &str)> = repo
+            .files
+            .iter()
+            .filter_map(|f| Some((f.path.as_str(), f.skipped.as_deref()?)))
+            .filter(|(path, why)| could_hold_secret(path, why))
+            .collect();
         let scanned_note = if skipped > 0 {
             format!(
                 "{files} text files scanned; {skipped} files not read (binary, too large or \
@@ -154,7 +162,49 @@ impl Domain for Secrets {
                 );
                 continue;
             }
+            let unread_here = if id == "secrets.django-secret-key" {
+                unread
+                    .iter()
+                    .filter(|(p, _)| p.ends_with(".py"))
+                    .copied()
+                    .collect::<Vec<_>>()
+            } else {
+                unread.clone()
+            };
+            if !unread_here.is_empty() {
+                let list: Vec<String> = unread_here
+                    .iter()
+                    .take(10)
+                    .map(|(p, why)| format!("{p} ({why})"))
+                    .collect();
+                let more = unread_here.len().saturating_sub(list.len());
+                let mut f = Finding::new(
+                    check,
+                    Outcome::Inconclusive,
+                    format!(
+                        "could not decide: {} file(s) that could hold a {} were not read: {}{}",
+                        unread_here.len(),
+                        if id == "secrets.django-secret-key" {
+                            "SECRET_KEY literal"
+                        } else {
+                            "credential"
+                        },
+                        list.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                );
+                f.evidence
+                    .extend(unread_here.iter().take(10).map(|(p, _)| Evidence::file(*p)));
+                out.push(f);
+            }
             if mine.is_empty() {
+                if !unread_here.is_empty() {
+                    continue;
+                }
                 let message = match id {
                     "secrets.hardcoded" => "no hard-coded credential found".to_string(),
                     "secrets.private-key" => "no private key block found".to_string(),
@@ -196,6 +246,116 @@ impl Domain for Secrets {
         }
         out
     }
+}
+
+/// Extensions of binary formats (images, archives, fonts, media, compiled code, data files)
+/// that secret scanners do not read: one of them not read is not a hole in the scan.
+const BINARY_EXTS: &[&str] = &[
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "bmp",
+    "ico",
+    "icns",
+    "webp",
+    "avif",
+    "heic",
+    "tif",
+    "tiff",
+    "psd",
+    "ai",
+    "sketch",
+    "pdf",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "zst",
+    "lz4",
+    "7z",
+    "rar",
+    "tar",
+    "jar",
+    "war",
+    "ear",
+    "whl",
+    "egg",
+    "nupkg",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp3",
+    "mp4",
+    "m4a",
+    "m4v",
+    "wav",
+    "ogg",
+    "oga",
+    "flac",
+    "aac",
+    "webm",
+    "mov",
+    "avi",
+    "mkv",
+    "so",
+    "dylib",
+    "dll",
+    "exe",
+    "o",
+    "obj",
+    "a",
+    "lib",
+    "rlib",
+    "class",
+    "pyc",
+    "pyo",
+    "wasm",
+    "bin",
+    "dat",
+    "db",
+    "sqlite",
+    "sqlite3",
+    "parquet",
+    "avro",
+    "orc",
+    "arrow",
+    "feather",
+    "onnx",
+    "pt",
+    "pth",
+    "ckpt",
+    "safetensors",
+    "h5",
+    "hdf5",
+    "pb",
+    "tflite",
+    "npy",
+    "npz",
+    "pkl",
+    "iso",
+    "dmg",
+    "img",
+    "deb",
+    "rpm",
+    "apk",
+    "aab",
+    "ipa",
+    "msi",
+];
+
+/// Whether a file the walk did not read could hold a credential the secrets checks would have
+/// found: too large or unreadable text (anything but a known binary format), or UTF-16 text.
+/// Other binary files (NUL bytes) are not read by secret scanners either.
+fn could_hold_secret(path: &str, why: &str) -> bool {
+    if why.starts_with("binary file") {
+        return why.contains("UTF-16");
+    }
+    let ext = crate::paths::extension(path).map(str::to_ascii_lowercase);
+    !ext.is_some_and(|e| BINARY_EXTS.contains(&e.as_str()))
 }
 
 /// Byte ranges of the test code of a Rust source: items under `#[cfg(test)]` (a `mod tests`

@@ -3,6 +3,7 @@
 
 use super::docker::{placeholder_value, secret_name, url_password};
 use super::{finding_at, lowered_for};
+use crate::domains::ParseError;
 use golive_core::{Catalog, Evidence, Finding, Outcome, mask_secret};
 use serde_yaml::Value;
 
@@ -26,7 +27,7 @@ pub fn is_compose_name(name: &str) -> bool {
 pub struct ComposeFile {
     pub path: String,
     pub text: String,
-    pub parsed: Result<Value, (u32, String)>,
+    pub parsed: Result<Value, ParseError>,
 }
 
 /// Reads a compose file (never fails: a YAML error is kept with its line).
@@ -35,16 +36,11 @@ pub fn read(path: &str, text: &str) -> ComposeFile {
         return ComposeFile {
             path: path.to_string(),
             text: text.to_string(),
-            parsed: Err(too_deep),
+            parsed: Err(ParseError::new(path, too_deep.0, 1, too_deep.1)),
         };
     }
     let parsed = serde_yaml::from_str::<Value>(text)
-        .map_err(|e| {
-            let line = e.location().map(|l| l.line() as u32).unwrap_or(1);
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            (line, msg)
-        })
+        .map_err(|e| ParseError::yaml(path, 1, &e))
         .map(|mut v| {
             let _ = v.apply_merge();
             v
@@ -185,18 +181,29 @@ pub fn findings(
         let p = f.path.as_str();
         let v = match &f.parsed {
             Ok(v) => v,
-            Err((line, msg)) => {
-                out.push(lowered_for(
-                    finding_at(
-                        cat("compose.parse"),
-                        Outcome::Fail,
-                        format!("{p}:{line}: invalid YAML: {msg}"),
-                        p,
-                        *line,
-                        crate::repo::line_at(&f.text, line_offset(&f.text, *line)),
-                    ),
-                    p,
-                ));
+            Err(e) => {
+                let snippet = crate::repo::line_at(&f.text, line_offset(&f.text, e.line));
+                let msg = if e.msg.starts_with("not read:") {
+                    format!("{p}: {}", e.msg)
+                } else {
+                    format!("{}: invalid YAML: {}", e.locator(), e.msg)
+                };
+                let mut fi = Finding::new(cat("compose.parse"), Outcome::Fail, msg);
+                fi = fi.with_evidence(if snippet.is_empty() {
+                    e.evidence()
+                } else {
+                    Evidence::at_with_snippet(p, e.line, e.col, snippet)
+                });
+                out.push(lowered_for(fi, p));
+                // The services of this file are unknown: no service check can pass or be
+                // not applicable without them.
+                for id in [
+                    "compose.healthcheck",
+                    "compose.restart-policy",
+                    "compose.hardcoded-password",
+                ] {
+                    out.push(lowered_for(e.undecided(cat(id)), p));
+                }
                 continue;
             }
         };
@@ -229,6 +236,19 @@ pub fn findings(
                     ),
                     p,
                 ));
+                let e = ParseError::new(
+                    p,
+                    line,
+                    1,
+                    "`services` is not a mapping of service names to definitions",
+                );
+                for id in [
+                    "compose.healthcheck",
+                    "compose.restart-policy",
+                    "compose.hardcoded-password",
+                ] {
+                    out.push(lowered_for(e.undecided(cat(id)), p));
+                }
                 continue;
             }
         };

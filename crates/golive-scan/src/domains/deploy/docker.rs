@@ -1128,14 +1128,25 @@ pub fn secret_name(name: &str) -> bool {
     WORDS.iter().any(|w| u.contains(w)) && !NOT_SECRET.iter().any(|s| u.ends_with(s))
 }
 
-/// The password of a URL with credentials (`postgres://app:s3cret@db/app`), unless it is a
-/// placeholder or a variable reference (`$(DB_PASSWORD)`, `${DB_PASSWORD}`).
+/// The password of a URL with credentials, whatever the scheme (`postgres://app:s3cret@db/app`,
+/// `mysql://root:password@db`), unless it is a placeholder, a variable reference
+/// (`$(DB_PASSWORD)`, `${DB_PASSWORD}`), a template's `user:password`, or the URL points at a
+/// reserved example host (documentation), as the secrets checks judge it.
 pub fn url_password(v: &str) -> Option<&str> {
     let (_, rest) = v.trim().split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    let (_, password) = userinfo.split_once(':')?;
-    (!placeholder_value(password) && !password.contains('$')).then_some(password)
+    let (userinfo, host) = authority.rsplit_once('@')?;
+    let (user, password) = userinfo.split_once(':')?;
+    let host = if host.starts_with('[') {
+        host
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    (!placeholder_value(password)
+        && !password.contains('$')
+        && !crate::domains::secrets::template_userinfo(user, password)
+        && !crate::domains::secrets::is_reserved_example_host(host))
+    .then_some(password)
 }
 
 /// Whether a value is a placeholder or a reference rather than a literal secret.
@@ -1275,4 +1286,34 @@ pub fn final_healthcheck(df: &Dockerfile) -> bool {
     a.usable()
         && a.last_in_chain("HEALTHCHECK")
             .is_some_and(|i| !i.flags().1.trim().eq_ignore_ascii_case("none"))
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::url_password;
+
+    #[test]
+    fn url_passwords_of_any_scheme() {
+        for (url, pw) in [
+            ("mysql://root:password@db:3306/app", "password"),
+            ("postgres://app:s3cret@db/app", "s3cret"),
+            ("amqp://svc:Zq8kLp2v@broker/vhost", "Zq8kLp2v"),
+            (
+                "mongodb+srv://admin:hunter2x@cluster0.abcd.mongodb.net/app",
+                "hunter2x",
+            ),
+        ] {
+            assert_eq!(url_password(url), Some(pw), "{url}");
+        }
+        for quiet in [
+            "mysql://user:password@db/app",
+            "postgres://app:${DB_PASSWORD}@db/app",
+            "postgres://app:changeme@db/app",
+            "mysql://root:s3cret@db.example.com/app",
+            "redis://:s3cret@cache.test:6379/0",
+            "https://example.org/a@b",
+        ] {
+            assert_eq!(url_password(quiet), None, "{quiet}");
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use super::docker::{placeholder_value, secret_name, url_password};
 use super::dockerfile::{ImageRef, Pin};
 use super::{finding_at, lowered_for};
+use crate::domains::ParseError;
 use crate::repo::{FileMeta, Repo};
 use golive_core::{Catalog, Evidence, Finding, Outcome, mask_secret};
 use serde_yaml::Value;
@@ -98,8 +99,8 @@ pub struct Doc {
 pub struct K8sFile {
     pub path: String,
     pub docs: Vec<Doc>,
-    /// (line, message) of YAML errors.
-    pub errors: Vec<(u32, String)>,
+    /// YAML errors, located in the file.
+    pub errors: Vec<ParseError>,
     /// A Helm template (not valid YAML before rendering): skipped.
     pub helm: bool,
 }
@@ -162,7 +163,8 @@ pub fn read(path: &str, text: &str) -> Option<K8sFile> {
             continue;
         }
         if let Some((line, msg)) = super::yaml_too_deep(&chunk) {
-            file.errors.push((start + line - 1, msg));
+            file.errors
+                .push(ParseError::new(path, start + line - 1, 1, msg));
             continue;
         }
         match serde_yaml::from_str::<Value>(&chunk) {
@@ -189,16 +191,9 @@ pub fn read(path: &str, text: &str) -> Option<K8sFile> {
                     value,
                 });
             }
-            Err(e) => {
-                let line = e
-                    .location()
-                    .map(|l| start + l.line() as u32 - 1)
-                    .unwrap_or(start);
-                let msg = e.to_string();
-                // The message repeats the chunk-relative position; keep only the reason.
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                file.errors.push((line, msg));
-            }
+            // The message repeats the chunk-relative position; the error keeps only the reason
+            // and the position in the file.
+            Err(e) => file.errors.push(ParseError::yaml(path, start, &e)),
         }
     }
     // A templated manifest (Helm outside `templates/`, Jinja, gomplate…) is not YAML until
@@ -623,10 +618,7 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
     }
 
     // k8s.parse
-    let errors: Vec<(&K8sFile, &(u32, String))> = files
-        .iter()
-        .flat_map(|f| f.errors.iter().map(move |e| (f, e)))
-        .collect();
+    let errors: Vec<&ParseError> = files.iter().flat_map(|f| f.errors.iter()).collect();
     let helm_note = (!helm.is_empty()).then(|| {
         Evidence::note(format!(
             "{} Helm or other templated manifest(s) skipped (render them, e.g. `helm template`, and audit the \
@@ -665,17 +657,15 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
         f.evidence.extend(helm_note.clone());
         out.push(f);
     } else {
-        for (f, (line, msg)) in &errors {
-            let mut fi = finding_at(
+        for e in &errors {
+            let mut fi = Finding::new(
                 cat("k8s.parse"),
                 Outcome::Fail,
-                format!("{}:{line}: invalid YAML: {msg}", f.path),
-                &f.path,
-                *line,
-                "",
-            );
+                format!("{}: invalid YAML: {}", e.locator(), e.msg),
+            )
+            .with_evidence(e.evidence());
             fi.evidence.extend(helm_note.clone());
-            out.push(lowered_for(fi, &f.path));
+            out.push(lowered_for(fi, &e.path));
         }
     }
 
@@ -700,7 +690,23 @@ pub fn findings(files: &[K8sFile], _repo: &Repo) -> (Vec<Finding>, K8sSummary) {
         })
         .collect();
 
+    // What the manifests that do not parse would deploy is unknown: no other check can pass (or
+    // be not applicable) without them. Once per file.
+    let mut undecided: Vec<&ParseError> = Vec::new();
+    for e in &errors {
+        if !undecided.iter().any(|u| u.path == e.path) {
+            undecided.push(e);
+        }
+    }
+    for id in &CHECKS[1..] {
+        for e in &undecided {
+            out.push(lowered_for(e.undecided(cat(id)), &e.path));
+        }
+    }
     if workloads.is_empty() {
+        if !undecided.is_empty() {
+            return (out, summary);
+        }
         let msg = if !helm.is_empty() {
             "no workloads outside Helm templates (not rendered, so not audited)"
         } else {
@@ -1351,7 +1357,7 @@ mod tests {
         let f = read("k/a.yaml", t).expect("k8s");
         assert_eq!(f.docs.len(), 1);
         assert_eq!(f.errors.len(), 1);
-        assert!(f.errors[0].0 >= 7, "{:?}", f.errors);
+        assert!(f.errors[0].line >= 7, "{:?}", f.errors);
         assert!(read("k/other.yaml", "name: x\nlist: [1]\n").is_none());
         let h = read(
             "chart/templates/d.yaml",

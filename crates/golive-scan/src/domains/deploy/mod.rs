@@ -106,6 +106,26 @@ impl Domain for Deploy {
             .unwrap_or_else(|e| e.into_inner());
         let mut compose_files = self.compose.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut k8s_files = self.k8s.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Compose files the walk did not read (too large, binary, unreadable): their services
+        // are unknown, which is not "no compose file".
+        for f in &repo.files {
+            if let Some(why) = &f.skipped
+                && !f.is_vendored()
+                && !f.path.split('/').any(|c| c == ".devcontainer")
+                && compose::is_compose_name(f.name())
+            {
+                compose_files.push(compose::ComposeFile {
+                    path: f.path.clone(),
+                    text: String::new(),
+                    parsed: Err(crate::domains::ParseError::new(
+                        &f.path,
+                        1,
+                        1,
+                        format!("not read: {why}"),
+                    )),
+                });
+            }
+        }
         dockerfiles.sort_by(|a, b| a.path.cmp(&b.path));
         compose_files.sort_by(|a, b| a.path.cmp(&b.path));
         k8s_files.sort_by(|a, b| a.path.cmp(&b.path));
