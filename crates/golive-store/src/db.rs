@@ -145,8 +145,19 @@ impl Store {
                 source,
             })?;
         let store = Store { pool, backend };
-        store.migrate().await?;
-        Ok(store)
+        let mut tries = 0;
+        loop {
+            match store.migrate().await {
+                // SQLite has no lock to hold across the migrator's transactions: another process
+                // opening the same new file may have created the schema first. Its work is
+                // committed; trying again finds it applied.
+                Err(StoreError::Migrate(_)) if backend == Backend::Sqlite && tries < 5 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+                }
+                other => break other.map(|()| store),
+            }
+        }
     }
 
     /// Which backend this store uses.
@@ -170,10 +181,18 @@ impl Store {
         let steps = self.backend.migrations();
         let known = steps.last().map(|s| s.0).unwrap_or(0);
         {
+            // Under the migration lock (PostgreSQL: an advisory lock; SQLite: none needed), so
+            // that replicas starting together do not race to create the bookkeeping table.
             let mut conn = self.pool.acquire().await?;
-            conn.ensure_migrations_table().await?;
-            let applied = conn.list_applied_migrations().await?;
-            if let Some(found) = applied.iter().map(|m| m.version).max()
+            conn.lock().await?;
+            let applied = match conn.ensure_migrations_table().await {
+                Ok(()) => conn.list_applied_migrations().await,
+                Err(e) => Err(e),
+            };
+            // The lock belongs to the session: give it back before the connection goes back to
+            // the pool, whatever happened.
+            conn.unlock().await?;
+            if let Some(found) = applied?.iter().map(|m| m.version).max()
                 && found > known
             {
                 return Err(StoreError::SchemaTooNew { found, known });

@@ -29,6 +29,7 @@ both_backends!(
     notification_channels_and_deliveries,
     retention_prunes_runs_with_their_findings,
     runs_with_and_without_a_score_alternate,
+    replicas_opening_a_fresh_database_together_both_succeed,
 );
 
 fn meta(kind: RunKind, started: &str, key: Option<&str>) -> RunMeta {
@@ -1241,6 +1242,18 @@ async fn runs_with_and_without_a_score_alternate(db: &TestDb) {
         Decision::Attention,
         "nothing assessed"
     );
+}
+
+async fn replicas_opening_a_fresh_database_together_both_succeed(db: &TestDb) {
+    let (a, b, c) = tokio::join!(
+        Store::open(&db.url),
+        Store::open(&db.url),
+        Store::open(&db.url)
+    );
+    for s in [a, b, c] {
+        let s = s.expect("every replica opens the store");
+        assert_eq!(s.schema_version().await.unwrap(), SCHEMA_VERSION);
+    }
 }
 
 #[tokio::test]
