@@ -13,13 +13,19 @@ use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 use time::OffsetDateTime;
 
-pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432/test";
+pub const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The server to test against: `GOLIVE_TEST_POSTGRES_URL`, else the local one.
+pub fn pg_base() -> String {
+    std::env::var("GOLIVE_TEST_POSTGRES_URL").unwrap_or_else(|_| PG_DEFAULT.to_string())
+}
 
 pub struct TestDb {
     pub url: String,
     pub label: &'static str,
     _dir: Option<tempfile::TempDir>,
-    schema: Option<String>,
+    /// (server URL, schema) to drop at the end.
+    schema: Option<(String, String)>,
 }
 
 impl TestDb {
@@ -40,13 +46,20 @@ impl TestDb {
     /// A fresh schema on the local PostgreSQL, or `None` (after saying so) when it is down.
     pub async fn postgres(test: &str) -> Option<TestDb> {
         sqlx::any::install_default_drivers();
-        let mut conn = match sqlx::AnyConnection::connect(PG_BASE).await {
+        let base = pg_base();
+        let mut conn = match sqlx::AnyConnection::connect(&base).await {
             Ok(c) => c,
             Err(e) => {
                 if std::env::var("GOLIVE_REQUIRE_SERVICES").as_deref() == Ok("1") {
-                    panic!("PostgreSQL at {PG_BASE} is required (GOLIVE_REQUIRE_SERVICES=1): {e}");
+                    panic!("PostgreSQL at {base} is required (GOLIVE_REQUIRE_SERVICES=1): {e}");
                 }
-                eprintln!("SKIPPED: {test} on PostgreSQL: {PG_BASE} is unreachable: {e}");
+                // Straight to stderr: libtest captures eprintln! of passing tests, and a skip
+                // must show.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED: {test} on PostgreSQL: {base} is unreachable: {e} (set GOLIVE_REQUIRE_SERVICES=1 to make this a failure)"
+                );
                 return None;
             }
         };
@@ -63,10 +76,13 @@ impl TestDb {
             .expect("create schema");
         let _ = conn.close().await;
         Some(TestDb {
-            url: format!("{PG_BASE}?options=-c%20search_path%3D{schema}"),
+            url: format!(
+                "{base}{}options=-c%20search_path%3D{schema}",
+                if base.contains('?') { '&' } else { '?' }
+            ),
             label: "postgres",
             _dir: None,
-            schema: Some(schema),
+            schema: Some((base, schema)),
         })
     }
 
@@ -79,7 +95,7 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(schema) = self.schema.take() else {
+        let Some((base, schema)) = self.schema.take() else {
             return;
         };
         // Drop may run inside the test's runtime (or while it unwinds): use a runtime of our own
@@ -90,7 +106,7 @@ impl Drop for TestDb {
                 .build()
                 .expect("runtime");
             rt.block_on(async move {
-                if let Ok(mut c) = sqlx::AnyConnection::connect(PG_BASE).await {
+                if let Ok(mut c) = sqlx::AnyConnection::connect(&base).await {
                     let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                         .execute(&mut c)
                         .await;
