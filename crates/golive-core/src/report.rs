@@ -424,11 +424,14 @@ impl ReportBuilder {
                 .then_with(|| a.evidence_key().cmp(&b.evidence_key()))
         });
 
-        let results = score::aggregate(&findings, catalog, &self.dynamic);
-        let (categories, overall) = score::score(&results);
-        let verdict = score::verdict(&results, overall, &config.policy);
-        let stages = score::stage_readiness(&results, overall, &config.policy);
-        let readiness = score::readiness_sentence(&stages);
+        let score::Evaluation {
+            results,
+            categories,
+            score: overall,
+            verdict,
+            stages,
+            readiness,
+        } = score::evaluate(&findings, catalog, &self.dynamic, &config.policy);
 
         let mut checks = BTreeMap::new();
         for f in findings.iter().chain(suppressed.iter()) {

@@ -34,6 +34,46 @@ pub struct CheckResult {
 /// items still block production readiness on their own (see [`stage_readiness`]).
 pub const SIGNOFF_SHARE: f64 = 0.25;
 
+/// Everything scoring decides about a set of counted findings under a verdict policy: the
+/// per-check results, the category and overall scores, the verdict and stage readiness.
+///
+/// [`crate::ReportBuilder::build`] scores through this function, and so does re-scoring a stored
+/// report offline under another policy (`golive-store`): both give the same numbers by
+/// construction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub results: Vec<CheckResult>,
+    pub categories: Vec<CategoryScore>,
+    /// Overall score (`None` = n/a).
+    pub score: Option<f64>,
+    pub verdict: Verdict,
+    pub stages: Vec<StageReadiness>,
+    pub readiness: String,
+}
+
+/// Scores counted (unsuppressed) findings: [`aggregate`], [`score`], [`verdict`],
+/// [`stage_readiness`] and [`readiness_sentence`] in that order.
+pub fn evaluate<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    catalog: &Catalog,
+    dynamic: &BTreeMap<String, crate::catalog::Check>,
+    policy: &PolicyConfig,
+) -> Evaluation {
+    let results = aggregate(findings, catalog, dynamic);
+    let (categories, score) = score(&results);
+    let verdict = verdict(&results, score, policy);
+    let stages = stage_readiness(&results, score, policy);
+    let readiness = readiness_sentence(&stages);
+    Evaluation {
+        results,
+        categories,
+        score,
+        verdict,
+        stages,
+        readiness,
+    }
+}
+
 /// Combines findings (already filtered of suppressed ones) into one result per check.
 /// Findings whose check is unknown to the catalog keep their own severity and are filed under the
 /// category and stage given by `fallback` (dynamic checks: smoke tests, checklist items).
