@@ -273,7 +273,7 @@ fn truncate(s: &str, n: usize) -> String {
 ///
 /// `store` is the checklist file (`.golive/checklist.toml`) as the report should cite it,
 /// relative to the audited repository: findings then point at the imported copy of each
-/// document (`.golive/checklist.d/0.md:12`), which is what the line numbers refer to and what
+/// document (`.golive/checklist.d/0-HASH.md:12`), which is what the line numbers refer to and what
 /// travels with the repository, rather than at the original file (often an absolute path on
 /// the importer's machine). `None` cites the documents by the path they were imported from.
 pub fn report_additions(

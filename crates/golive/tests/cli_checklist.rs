@@ -143,7 +143,7 @@ fn sign_status_unsign_and_expiry() {
         &[
             "checklist",
             "sign",
-            "code-review",
+            "code-reveiw",
             "--by",
             "Marie",
             "--dir",

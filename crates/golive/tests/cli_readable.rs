@@ -206,7 +206,15 @@ fn an_imported_checklist_is_cited_by_its_copy_and_never_read_as_documentation() 
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(root.join(".golive/checklist.d/0.md").is_file());
+    // One stored copy per imported document (`N-HASH.md`).
+    let copies = std::fs::read_dir(root.join(".golive/checklist.d"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".md"))
+        })
+        .count();
+    assert_eq!(copies, 3);
 
     let after = report(&root);
     // golive's own copy is no evidence: the project's documentation checks do not change
