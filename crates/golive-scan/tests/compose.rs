@@ -252,3 +252,46 @@ fn a_compose_file_the_walk_did_not_read_is_not_no_compose_file() {
     assert_eq!(worst(&fs, "compose.parse"), Outcome::Pass);
     assert_eq!(worst(&fs, "compose.hardcoded-password"), Outcome::Fail);
 }
+
+#[test]
+fn interpolations_and_placeholders_are_not_passwords() {
+    // `${VAR:?message}` is an interpolation that refuses to start without VAR; an ALL_CAPS name
+    // is a value to fill in (kustomize and envsubst replace it). Neither is a written password.
+    let quiet = "services:\n  db:\n    image: postgres:16\n    restart: always\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready\"]\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}\n      SECRET_KEY: ${SECRET_KEY?set it in .env}\n      GOOGLE_API_KEY: GOOGLE_API_KEY_VAL\n      STRIPE_KEY: REPLACE_ME\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("compose.yaml"), quiet).expect("write");
+    let fs = audit(dir.path());
+    assert_eq!(
+        worst(&fs, "compose.hardcoded-password"),
+        Outcome::Pass,
+        "{:#?}",
+        of(&fs, "compose.hardcoded-password")
+    );
+    assert!(
+        of(&fs, "secrets.hardcoded")
+            .iter()
+            .all(|f| f.outcome != Outcome::Fail),
+        "{:#?}",
+        of(&fs, "secrets.hardcoded")
+    );
+    // The other side: a literal password and a literal fallback are still found.
+    let loud = quiet
+        .replace(
+            "GOOGLE_API_KEY_VAL",
+            "AIzaSyD9kq3Xw7Lm2Np8Rt5Vb1Hc6Jf0Gs4Ye2U",
+        )
+        .replace(
+            "${POSTGRES_PASSWORD:?Variable not set}",
+            "${POSTGRES_PASSWORD:-q8Vn3Lz7Tr1Wm5Kp}",
+        );
+    std::fs::write(dir.path().join("compose.yaml"), loud).expect("write");
+    let fs = audit(dir.path());
+    assert_eq!(worst(&fs, "compose.hardcoded-password"), Outcome::Fail);
+    assert!(
+        of(&fs, "secrets.hardcoded")
+            .iter()
+            .any(|f| f.outcome == Outcome::Fail),
+        "{:#?}",
+        of(&fs, "secrets.hardcoded")
+    );
+}

@@ -882,6 +882,12 @@ fn assignment(text: &str, ks: usize, ke: usize, rules: FileRules) -> (Vec<Hit>, 
         ne += 1;
     }
     let none = (Vec::new(), ne);
+    // `${NAME:?message}` (shell, Compose): a parameter expansion that stops with a message when
+    // NAME is unset. It refers to the variable; nothing is assigned. (`${NAME:-default}` is
+    // judged: its default is a literal fallback.)
+    if text[..ns].ends_with("${") && text[ne..].starts_with(":?") {
+        return none;
+    }
     // Operator.
     let mut i = ne;
     let quoted_key = ns > 0 && matches!(bytes[ns - 1], b'"' | b'\'');
@@ -1310,5 +1316,23 @@ mod tests {
         }
         assert_eq!(kinds(&format!("DB_PASSWORD={v}"), ".env").len(), 1);
         assert!(kinds(&format!("DB_PASSWORD={v}"), "src/app.rs").is_empty());
+    }
+
+    #[test]
+    fn parameter_expansions_with_an_error_message_are_references() {
+        for line in [
+            "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?Variable not set}",
+            "      SECRET_KEY: ${SECRET_KEY:?Variable SECRET_KEY not set}",
+            "      - DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD:?Variable not set}@db/app",
+            "      - API_TOKEN=${API_TOKEN?set API_TOKEN first}",
+        ] {
+            assert!(kinds(line, "docker-compose.yml").is_empty(), "{line}");
+        }
+        // A literal default is a hard-coded fallback: still judged.
+        let k = kinds(
+            "      DB_PASSWORD: ${DB_PASSWORD:-q8Vn3Lz7Tr1Wm5Kp}",
+            "docker-compose.yml",
+        );
+        assert!(!k.is_empty(), "{k:?}");
     }
 }

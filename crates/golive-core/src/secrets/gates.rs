@@ -94,7 +94,7 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) || is_constant_name(v) {
         return true;
     }
     // One character repeated (`aaaaaaaa`, `00000000`) or a run of 6+ identical characters.
@@ -114,6 +114,20 @@ pub fn is_placeholder(value: &str) -> bool {
         }
     }
     false
+}
+
+/// An ALL_CAPS identifier of two or more words (`GOOGLE_API_KEY_VAL`, `REPLACE_ME`,
+/// `YOUR_TOKEN_HERE`): the name of something to fill in, not a credential (keys and tokens mix
+/// cases or have no word separators).
+pub fn is_constant_name(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('_').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && p.bytes().any(|b| b.is_ascii_uppercase())
+        })
 }
 
 /// Whether `value` refers to the environment or a template instead of holding a secret:
@@ -251,5 +265,26 @@ mod tests {
         assert!(!looks_random("abc"));
         assert!(!looks_random("has some spaces 123"));
         assert!(!looks_random("aaaaaaaa1"));
+    }
+
+    #[test]
+    fn all_caps_names_are_placeholders_and_keys_are_not() {
+        for p in [
+            "GOOGLE_API_KEY_VAL",
+            "REPLACE_ME",
+            "YOUR_TOKEN_HERE",
+            "DB_PASSWORD_V2",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for k in [
+            "AKIAQ3EGRTZL5XN7WB2K",
+            "q8Vn3Lz7Tr1Wm5Kp",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "A_b",
+            "_LEADING",
+        ] {
+            assert!(!is_constant_name(k), "{k}");
+        }
     }
 }

@@ -110,7 +110,8 @@ fn is_env_file(name: &str) -> bool {
 
 fn is_placeholder(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
-    l.is_empty()
+    golive_core::secrets::gates::is_placeholder(v)
+        || l.is_empty()
         || l.starts_with("${")
         || l.starts_with('<')
         || l.contains("changeme")

@@ -1152,7 +1152,8 @@ pub fn url_password(v: &str) -> Option<&str> {
 /// Whether a value is a placeholder or a reference rather than a literal secret.
 pub fn placeholder_value(v: &str) -> bool {
     let l = v.trim().to_ascii_lowercase();
-    l.is_empty()
+    golive_core::secrets::gates::is_placeholder(v)
+        || l.is_empty()
         || l.starts_with('$')
         || l.starts_with('<')
         || l.starts_with("{{")
