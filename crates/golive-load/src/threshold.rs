@@ -39,6 +39,12 @@ fn constant(metric: Metric, op: Op, limit: f64) -> Option<String> {
         Op::Gt if hi.is_some_and(|h| limit >= h) => {
             format!("{name} > {} {never}", shown(hi.unwrap_or(limit)))
         }
+        // Latencies are measured in whole microseconds: a limit between 0 and 1 µs cannot tell
+        // one run from another.
+        _ if unit == " ms" && limit > 0.0 && limit < 1e-3 => format!(
+            "{name} limit {} is below the 1 µs resolution of the measurements: it cannot tell runs apart",
+            shown(limit)
+        ),
         // A latency of exactly 0 is not measured either: `<=0` never holds, `>0` always does.
         Op::Le | Op::Gt if limit <= lo && unit == " ms" => {
             format!("a latency limit of 0 ms means nothing: {name} is always above it")
@@ -370,6 +376,9 @@ mod tests {
             ("p95>=0ms", "always holds"),
             ("p95>0", "always above"),
             ("p95<=0", "always above"),
+            // Found by the fuzzer: below the measurements' resolution.
+            ("p9<.00000000007792", "1 µs resolution"),
+            ("p99>0.0005ms", "1 µs resolution"),
             ("mean<11m", "could never fail"),
             ("max<99999999999999999999h", "100 years"),
             ("p99<1e400s", "unknown duration unit"),

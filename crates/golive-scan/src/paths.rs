@@ -40,7 +40,9 @@ pub fn is_test_path(path: &str) -> bool {
                 | "example"
                 | "samples"
         )
-    }) || name.starts_with("test_")
+    }) || test_like_directory(&lower)
+        || matches!(extension(name), Some("http" | "rest"))
+        || name.starts_with("test_")
         || name.rsplit_once('.').is_some_and(|(stem, _)| {
             ["_test", "_tests", "_unittest", "_spec"]
                 .iter()
@@ -49,6 +51,32 @@ pub fn is_test_path(path: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+}
+
+/// A directory named with a test or example word among others: `Svix.Tests`,
+/// `MyApp.IntegrationTests`, `api-tests`, `example_configs`, `examples-k8s`.
+fn test_like_directory(lower: &str) -> bool {
+    let mut dirs: Vec<&str> = components(lower).collect();
+    dirs.pop(); // the file name
+    dirs.iter().any(|d| {
+        d.split(['.', '-', '_']).any(|w| {
+            matches!(
+                w,
+                "test"
+                    | "tests"
+                    | "unittests"
+                    | "integrationtests"
+                    | "functionaltests"
+                    | "e2e"
+                    | "fixtures"
+                    | "testdata"
+                    | "examples"
+                    | "example"
+                    | "samples"
+                    | "mocks"
+            )
+        })
+    })
 }
 
 /// Documentation: Markdown, reStructuredText, text files and anything under `docs/`.
@@ -107,6 +135,16 @@ mod tests {
         assert!(!is_test_path("src/latest.rs"));
         assert!(is_test_path("fixtures/keys.json"));
         assert!(!is_test_path("src/contest.rs"));
+        // Directories named with a test or example word among others, and request scratchpads.
+        assert!(is_test_path("csharp/Svix.Tests/WebhookTests.cs"));
+        assert!(is_test_path("src/MyApp.IntegrationTests/Setup.cs"));
+        assert!(is_test_path("example_configs/lldap_config.toml"));
+        assert!(is_test_path("api-tests/login.js"));
+        assert!(is_test_path("backend/remark.rest"));
+        assert!(is_test_path("requests/login.http"));
+        assert!(!is_test_path("src/latest/handler.go"));
+        assert!(!is_test_path("services/contest-api/main.go"));
+        assert!(!is_test_path("src/attestation/verify.rs"));
         assert!(is_doc_path("docs/setup.html"));
         assert!(is_doc_path("README.md"));
         assert!(!is_doc_path("src/main.rs"));

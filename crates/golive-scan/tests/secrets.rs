@@ -820,3 +820,35 @@ fn files_that_could_hold_a_key_and_were_not_read_keep_the_checks_from_passing() 
     assert!(out.skipped.iter().any(|s| s.path == "logo.png"));
     assert_masked(&out, &[&key]);
 }
+
+#[test]
+fn test_and_example_directories_named_with_other_words_are_test_data() {
+    // The same key in the service's code fails; in a C#-style test project, an example-config
+    // folder or an HTTP request scratchpad it is test data (a warning, never critical).
+    let key = "q8Vn3Lz7Tr1Wm5KpXw2Hc9Jd4Ry6Bt0Ns";
+    let aws = aws_key(&mut Gen(97));
+    let line = format!("api_key = \"{key}\"\nX-Aws-Key: {aws}\n");
+    for place in [
+        "csharp/Svix.Tests/Config.py",
+        "example_configs/service.toml",
+        "backend/api.rest",
+    ] {
+        let dir = repo(&[(place, line.as_str())]);
+        let out = run(dir.path());
+        let h = hits(&out, "secrets.hardcoded");
+        assert!(!h.is_empty(), "{place}: not found at all");
+        assert!(
+            h.iter()
+                .all(|f| f.outcome == Outcome::Warn && f.severity < Severity::Critical),
+            "{place}: {h:#?}"
+        );
+    }
+    let dir = repo(&[("src/config.py", line.as_str())]);
+    let out = run(dir.path());
+    assert!(
+        hits(&out, "secrets.hardcoded")
+            .iter()
+            .any(|f| f.outcome == Outcome::Fail),
+        "the service's own code must still fail"
+    );
+}
