@@ -163,7 +163,7 @@ pub(crate) fn git_ls_files(root: &Path, pathspecs: &[&str]) -> GitView {
     match run_git(root, &["rev-parse", "--is-inside-work-tree"]) {
         Err(e) => return GitView::Unavailable(e),
         Ok(o) if !o.status.success() || String::from_utf8_lossy(&o.stdout).trim() != "true" => {
-            return GitView::Unavailable(format!("{} is not a git work tree", root.display()));
+            return GitView::Unavailable("the audited directory is not a git work tree".into());
         }
         Ok(_) => {}
     }
