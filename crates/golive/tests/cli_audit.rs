@@ -5,6 +5,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::copy_dir;
+
 fn golive() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_golive"));
     c.env("NO_COLOR", "1").env("COLUMNS", "120");
@@ -69,19 +72,6 @@ fn locations(report: &Value, id: &str) -> Vec<String> {
         .filter(|e| e["kind"] == "file")
         .map(|e| format!("{}:{}", e["path"].as_str().unwrap_or(""), e["line"]))
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// A copy of the clean fixture whose only gap is CORS open to every origin (a high-severity

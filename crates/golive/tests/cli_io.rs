@@ -11,6 +11,9 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
+mod common;
+use common::copy_dir;
+
 const DELAY_ENV: &str = "GOLIVE_TEST_WRITE_DELAY_MS";
 
 fn golive(dir: &Path) -> Command {
@@ -291,19 +294,6 @@ fn kill_during_an_import_leaves_the_old_or_the_new_checklist() {
             got == old_ids || got == new_ids,
             "killed at {at}: neither the old nor the new checklist: {got:?}"
         );
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
     }
 }
 

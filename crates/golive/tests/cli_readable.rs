@@ -9,6 +9,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::copy_dir;
+
 fn golive(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_golive"))
         .args(args)
@@ -27,19 +30,6 @@ fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures")
         .join(rel)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_dir(&e.path(), &dest);
-        } else if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 fn closed_port() -> u16 {
